@@ -1,0 +1,41 @@
+# The KB's commands (see README). Every target installs what it needs first.
+VENV     := .venv
+PY       := $(VENV)/bin/python
+STAMP    := $(VENV)/.installed
+PYTHON   ?= python3
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build publish test chromium clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+serve: install
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: install
+	KB_AUDIENCE=internal $(VENV)/bin/mkdocs build --strict --site-dir site
+
+publish: install
+	KB_AUDIENCE=public $(VENV)/bin/mkdocs build --strict --site-dir site
+
+# Browser tests need a Chromium: Debian's package, installed here when missing and running as root.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
+	fi
+
+test: install chromium
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,96 @@
+"""The `kb` command: the KB's rules without building the site."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from kb import corpus, dates, settings
+from kb.corpus import KnowledgeBase
+
+
+def _load(config_file: str) -> KnowledgeBase:
+    try:
+        kb_settings = settings.load(config_file)
+        today = dates.today()
+    except (settings.SettingsError, dates.DateSettingError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not kb_settings.docs_dir.is_dir():
+        raise click.ClickException(f"no docs folder at {kb_settings.docs_dir}")
+    return corpus.load(kb_settings, today)
+
+
+config_option = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True,
+                             type=click.Path(dir_okay=False), help="The KB's mkdocs.yml.")
+
+
+@click.group()
+def main() -> None:
+    """Controlled-document knowledge base: check, list, revise and approve articles."""
+
+
+@main.command("list")
+@config_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_articles(config_file: str, fmt: str) -> None:
+    """Every article's number, name, version, status and review date."""
+    kb = _load(config_file)
+    rows = [{
+        "number": a.number or "", "name": a.fields.get("name", ""), "version": a.fields.get("version", ""),
+        "status": a.status or "", "review_date": _iso(a.fields.get("review_date")), "path": a.path,
+    } for a in sorted(kb.articles, key=lambda a: (a.number or "", a.path)) if not a.is_archive]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No articles.")
+        return
+    _table(rows, ["number", "name", "version", "status", "review_date"],
+           ["Number", "Name", "Version", "Status", "Review date"])
+
+
+@main.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Fail on warnings (an overdue review) too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(config_file: str, strict: bool, fmt: str) -> None:
+    """Validate every article's front matter; one line per problem, exit 1 on errors."""
+    kb = _load(config_file)
+    failed = bool(kb.errors) or (strict and bool(kb.warnings))
+    if fmt == "json":
+        click.echo(json.dumps({"ok": not failed, "articles": len(kb.articles),
+                               "problems": [p.as_json() for p in kb.problems]}, indent=2, ensure_ascii=False))
+    else:
+        for problem in kb.problems:
+            click.echo(str(problem), err=False)
+        summary = (f"{len(kb.articles)} article(s) checked: {len(kb.errors)} error(s), "
+                   f"{len(kb.warnings)} warning(s)")
+        click.echo(summary, err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+def schema() -> None:
+    """The JSON Schema of an article's front matter, for editors."""
+    from kb.schema import front_matter_schema
+
+    click.echo(json.dumps(front_matter_schema(), indent=2))
+
+
+# Helper functions
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else ""
+
+
+def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> None:
+    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in zip(keys, headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in rows:
+        click.echo("  ".join(str(row[k]).ljust(w) for k, w in zip(keys, widths)).rstrip())
+
+

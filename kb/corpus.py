@@ -1,0 +1,170 @@
+"""The whole knowledge base: every article under docs/, the authors, and every problem found in them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import ValidationError
+
+from kb import frontmatter, rules
+from kb.model import Article, Author, article_path_of_archive, version_key
+from kb.problems import Problem, Severity, sort_problems
+from kb.review import ReviewStatus, review_status
+from kb.settings import Settings
+
+AUTHORS_FILE = "authors.yml"
+
+
+@dataclass
+class KnowledgeBase:
+    settings: Settings
+    today: date
+    authors: dict[str, Author] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    _paths: dict[str, Article] = field(default_factory=dict, repr=False)
+    _numbers: dict[str, Article] = field(default_factory=dict, repr=False)
+
+    def reindex(self) -> None:
+        """Rebuild the look-ups after `articles` changed."""
+        self._paths = {a.path: a for a in self.articles}
+        self._numbers = {}
+        for a in self.articles:
+            if not a.is_archive and a.number is not None:
+                self._numbers.setdefault(a.number, a)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def by_path(self, path: str) -> Article | None:
+        return self._paths.get(path)
+
+    def by_number(self, number: str) -> Article | None:
+        """The article (not an archived version) with this number."""
+        return self._numbers.get(number)
+
+    def archives_of(self, article: Article) -> list[Article]:
+        """Archived versions of `article`, oldest first."""
+        found = [a for a in self.articles
+                 if a.is_archive and article_path_of_archive(a.path) == article.path and a.fields.get("version")]
+        return sorted(found, key=lambda a: version_key(a.fields["version"]))
+
+    def review(self, article: Article) -> ReviewStatus | None:
+        review_date = article.fields.get("review_date")
+        if not isinstance(review_date, date):
+            return None
+        return review_status(review_date, self.today, self.settings.policy)
+
+
+def load(settings: Settings, today: date) -> KnowledgeBase:
+    """Read and check every article; never raises for anything an author can write."""
+    kb = KnowledgeBase(settings, today)
+    kb.authors, kb.problems = read_authors(settings.docs_dir)
+    for rel, text in _markdown_files(settings.docs_dir, kb.problems):
+        article, problems = read_article(rel, text)
+        kb.problems += problems
+        if article is not None:
+            kb.articles.append(article)
+    for article in kb.articles:
+        kb.problems += rules.check_article(article, settings.policy, today, kb.authors)
+    kb.reindex()
+    kb.problems += rules.check_numbers(kb.articles)
+    kb.problems += check_archives(kb)
+    kb.problems = sort_problems(kb.problems)
+    return kb
+
+
+def read_article(rel: str, text: str) -> tuple[Article | None, list[Problem]]:
+    """An Article when the file's front matter has document_control; front matter problems either way."""
+    if not frontmatter.has_front_matter(text):
+        return None, []
+    fm = frontmatter.read(rel, text)
+    if fm.data is None or "document_control" not in fm.data:
+        return None, fm.problems
+    return Article(rel, fm.data, fm.body, fm.body_line, fm.lines), fm.problems
+
+
+def read_authors(docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
+    path = docs_dir / AUTHORS_FILE
+    rel = AUTHORS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, [Problem(rel, None, "authors", f"{AUTHORS_FILE} is missing from {docs_dir.name}/: "
+                            "every article's author must be listed there")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [Problem(rel, None, "authors", f"cannot be read: {exc}")]
+    fm = frontmatter.read(rel, "---\n" + text + ("" if text.endswith("\n") else "\n") + "---\n")
+    if fm.problems:
+        return {}, [Problem(rel, (p.line or 2) - 1, "authors", p.message) for p in fm.problems]
+    data = fm.data or {}
+    authors: dict[str, Author] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        line = (fm.lines.get((key,)) or 2) - 1
+        if not isinstance(value, dict):
+            problems.append(Problem(rel, line, str(key), "must be a mapping with name, team and email", value))
+            continue
+        try:
+            authors[str(key)] = Author.model_validate(value)
+        except ValidationError as exc:
+            for error in exc.errors():
+                where = ".".join([str(key), *map(str, error["loc"])])
+                problems.append(Problem(rel, line, where, error["msg"], Severity.ERROR, error.get("input")))
+    return authors, problems
+
+
+def check_archives(kb: KnowledgeBase) -> list[Problem]:
+    """An archived version must match a row of its article's change control: same version, same date."""
+    out: list[Problem] = []
+    for archive in kb.articles:
+        if not archive.is_archive:
+            continue
+        owner = kb.by_path(article_path_of_archive(archive.path))
+        loc = ("document_control", "version")
+        if owner is None:
+            out.append(Problem(archive.path, archive.line_of(*loc), "document_control.version",
+                               f"archived version without its article {article_path_of_archive(archive.path)}"))
+            continue
+        version = archive.fields.get("version")
+        if archive.number is not None and owner.number is not None and archive.number != owner.number:
+            out.append(Problem(archive.path, archive.line_of("document_control", "number"),
+                               "document_control.number", f"{archive.number!r} differs from its article's "
+                               f"number {owner.number!r}", archive.number))
+        rows = {row.version: row for row in owner.changes if row is not None}
+        if isinstance(version, str) and version not in rows:
+            out.append(Problem(archive.path, archive.line_of(*loc), "document_control.version",
+                               f"{version} is not a version in the change control of {owner.path}", version))
+        elif isinstance(version, str) and archive.changes and archive.changes[-1] is not None:
+            own_date, their_date = archive.changes[-1].date, rows[version].date
+            if own_date != their_date:
+                out.append(Problem(archive.path, archive.line_of("change_control", len(archive.changes) - 1, "date"),
+                                   "change_control.date", f"version {version} is dated {own_date.isoformat()} here "
+                                   f"but {their_date.isoformat()} in {owner.path}", own_date))
+    return out
+
+
+def _markdown_files(docs_dir: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:
+    """(path relative to docs/, text) of every Markdown file, in a stable order; hidden folders skipped."""
+    for root, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.endswith(".md"):
+                continue
+            full = Path(root, name)
+            rel = full.relative_to(docs_dir).as_posix()
+            try:
+                yield rel, full.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(rel, None, "file", f"is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            except OSError as exc:
+                problems.append(Problem(rel, None, "file", f"cannot be read: {exc.strerror}"))

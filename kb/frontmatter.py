@@ -1,0 +1,134 @@
+"""Read an article's front matter ourselves, so that YAML which does not parse is reported, never dropped.
+
+MkDocs' own reader swallows every YAML error and returns no metadata; here a broken front matter is a
+`Problem` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kb.problems import Problem
+
+try:  # the C parser is ten times faster; the pure-Python one behaves the same
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class InvalidDate(str):
+    """A value written like an ISO date that is no real date (2025-02-30): kept as text for the rules to report."""
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return InvalidDate(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+# The same delimiters MkDocs accepts (mkdocs/utils/meta.py), so both agree on where front matter ends.
+FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+KeyPath = tuple[Any, ...]
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter: the data, the line of every key, and the Markdown body after it."""
+
+    data: dict[str, Any] | None
+    body: str
+    body_line: int = 1
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, *path: Any) -> int | None:
+        """The line of the deepest known key on `path`."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def has_front_matter(text: str) -> bool:
+    return text.startswith("---")
+
+
+def read(path: str, text: str) -> FrontMatter:
+    """Split `text` into front matter and body; parse the YAML keeping each key's line."""
+    text = text.lstrip("\ufeff")
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        if text.startswith("---\n") or text.startswith("---\r\n"):
+            return FrontMatter(None, text, 1, problems=[Problem(
+                path, 1, "front matter", "front matter starts with '---' but has no closing '---' line")])
+        return FrontMatter(None, text, 1)
+    source = match.group(1)
+    body = text[match.end():]
+    body_line = text.count("\n", 0, match.end()) + 1
+    try:
+        loader = _Loader(source)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 2 if mark is not None else 1  # +1 for the opening '---', +1 to count from 1
+        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        hint = _yaml_hint(source, mark.line if mark is not None else None)
+        return FrontMatter(None, body, body_line, {(): 1}, [Problem(
+            path, line, "front matter", f"YAML does not parse: {what}{hint}")])
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        # PyYAML raises plain errors for some values it cannot construct (a date like 2025-02-30).
+        return FrontMatter(None, body, body_line, {(): 1}, [Problem(
+            path, 1, "front matter", f"YAML does not parse: {exc}")])
+    fm = FrontMatter(None, body, body_line, {(): 1})
+    if data is None:
+        return fm
+    if not isinstance(data, dict):
+        fm.problems.append(Problem(path, 2, "front matter",
+                                   f"must be a mapping of keys to values, not a {type(data).__name__}"))
+        return fm
+    fm.data = data
+    _index_lines(node, (), fm, path)
+    return fm
+
+
+def _index_lines(node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str) -> None:
+    """Record the line of every key and sequence item; report duplicate keys, which YAML keeps silently."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 2
+            if key in seen:
+                fm.problems.append(Problem(path, line, ".".join(map(str, prefix + (key,))),
+                                           "appears twice; YAML would keep only the last one"))
+            seen.add(key)
+            fm.lines[prefix + (key,)] = line
+            _index_lines(value_node, prefix + (key,), fm, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            fm.lines[prefix + (index,)] = item.start_mark.line + 2
+            _index_lines(item, prefix + (index,), fm, path)
+
+
+def _yaml_hint(source: str, line: int | None) -> str:
+    if line is None:
+        return ""
+    lines = source.splitlines()
+    text = lines[line] if 0 <= line < len(lines) else ""
+    if "\t" in text:
+        return " (a tab in the indentation: indent with spaces)"
+    return ""

@@ -1,0 +1,135 @@
+"""Typed records of the front matter: document control, change control, authors.
+
+The pydantic models are the one declaration of the front matter's shape: they validate it and give
+`kb schema` its JSON Schema. Cross-field rules live in `kb.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["draft", "current", "superseded", "withdrawn"]
+Audience = Literal["public", "internal"]
+VERSION_PATTERN = r"^\d+\.\d+$"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class DocumentControl(_Record):
+    """The Document Control table of an article."""
+
+    number: str = Field(description="Document number, unique in the KB (pattern in mkdocs.yml), e.g. \"65.043\"")
+    name: str = Field(min_length=1, description="Document name, shown after the number as the title")
+    version: str = Field(pattern=VERSION_PATTERN, description="MAJOR.MINOR as a quoted string, e.g. \"1.0\"")
+    status: Status = Field(description="draft | current | superseded | withdrawn")
+    author: str = Field(min_length=1, description="Key of the author in docs/authors.yml")
+    approval: str | None = Field(None, description="Who approved this version")
+    approval_date: date | None = Field(None, description="ISO date of approval, e.g. 2025-02-26")
+    review_date: date | None = Field(None, description="ISO date by which the document must be reviewed")
+    abstract: str = Field(min_length=1)
+    scope: str = Field(min_length=1)
+    inputs: str = "None"
+    outputs: str = "None"
+    audience: Audience = Field("internal", description="public | internal (default)")
+
+
+class ChangeRow(_Record):
+    """One row of the Change Control table."""
+
+    date: date
+    author: str = Field(min_length=1, description="Key of the author in docs/authors.yml")
+    version: str = Field(pattern=VERSION_PATTERN)
+    change: str = Field(min_length=1)
+
+
+class ArticleMeta(BaseModel):
+    """An article's whole front matter. MkDocs' and Material's own page keys are allowed beside ours."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    document_control: DocumentControl
+    change_control: list[ChangeRow] = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)
+    description: str | None = None
+    hide: list[str] | None = None
+    search: dict[str, Any] | None = None
+    icon: str | None = None
+    subtitle: str | None = None
+    template: str | None = None
+
+
+class Author(_Record):
+    name: str = Field(min_length=1)
+    team: str | None = None
+    email: str | None = None
+
+
+def version_key(version: str) -> tuple[int, int]:
+    """1.9 < 1.10: versions compare as numbers, part by part."""
+    major, _, minor = version.partition(".")
+    return int(major), int(minor)
+
+
+@dataclass
+class Article:
+    """One controlled document as read from disk: its records (where valid) and where each key stands."""
+
+    path: str  # relative to docs/, with forward slashes
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
+    control: DocumentControl | None = None
+    changes: list[ChangeRow] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # document_control fields that passed their type check
+
+    @property
+    def is_archive(self) -> bool:
+        """Archived versions live beside their article: <book>/<article>/v1.0.md."""
+        return is_archive_path(self.path)
+
+    @property
+    def book(self) -> str:
+        return self.path.split("/")[0] if "/" in self.path else ""
+
+    @property
+    def number(self) -> str | None:
+        value = self.fields.get("number")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        number, name = self.fields.get("number", ""), self.fields.get("name", "")
+        return f"{number} {name}".strip()
+
+    @property
+    def status(self) -> str | None:
+        return self.fields.get("status")
+
+    @property
+    def audience(self) -> str:
+        return self.fields.get("audience", "internal")
+
+    def line_of(self, *path: Any) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+
+def is_archive_path(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return "/" in path and name.startswith("v") and name[1:-3].replace(".", "", 1).isdigit() and name.endswith(".md")
+
+
+def article_path_of_archive(path: str) -> str:
+    """docs path of the article an archive belongs to: a/65.043-x/v1.0.md -> a/65.043-x.md."""
+    return path.rsplit("/", 1)[0] + ".md"

@@ -1,0 +1,58 @@
+"""One problem type: every finding about the knowledge base is a `Problem` value."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any, Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A finding: which file, where, which field, the offending value, and what to do about it."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+    value: Any = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "" if self.is_error else "warning: "
+        return f"{where}: {self.field}: {prefix}{self.message}"
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["value"] = _jsonable(self.value)
+        return data
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return repr(value) if not isinstance(value, str) else value
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.field, p.message))
+
+
+def describe(value: Any, limit: int = 60) -> str:
+    """A short, safe rendering of an offending value for a message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

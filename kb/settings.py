@@ -71,3 +71,15 @@ def load(config_file: str | Path = "mkdocs.yml") -> Settings:
     if not isinstance(config, dict):
         raise SettingsError(f"{path} must be a mapping of settings")
     return from_mapping(config, path.resolve().parent)
+
+
+def page_title(path: Path) -> str | None:
+    """The `title:` of a Markdown page's front matter, read before MkDocs reads the page."""
+    from kb import frontmatter
+
+    try:
+        fm = frontmatter.read(path.name, path.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    title = (fm.data or {}).get("title")
+    return str(title) if title else None

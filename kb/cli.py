@@ -94,3 +94,6 @@ def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> N
         click.echo("  ".join(str(row[k]).ljust(w) for k, w in zip(keys, widths)).rstrip())
 
 
+
+
+# Commands that live beside the core module they drive register themselves below, one line each.

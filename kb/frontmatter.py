@@ -83,7 +83,9 @@ def read(path: str, text: str) -> FrontMatter:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark
+        # An unclosed quote is found at the end of the text: point at where the quote opened instead.
+        opened = exc.context_mark if "quoted scalar" in str(exc.context or "") else None
+        mark = opened or exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else 1  # +1 for the opening '---', +1 to count from 1
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         hint = _yaml_hint(source, mark.line if mark is not None else None)

@@ -26,7 +26,8 @@ def run_mkdocs(project: Path, site_dir: Path, *, audience: str = "internal", tod
     """`mkdocs build` of `project` into `site_dir`, as `make build` runs it."""
     env = {**os.environ, "KB_AUDIENCE": audience, "KB_TODAY": today, "NO_MKDOCS_2_WARNING": "1",
            **(extra_env or {})}
-    args = [str(BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
+    # no -q: MkDocs' quiet mode drops warnings before --strict can count them
+    args = [str(BIN / "mkdocs"), "build", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)]
     if strict:
         args.insert(2, "--strict")
     return subprocess.run(args, capture_output=True, text=True, env=env, cwd=project)
@@ -41,6 +42,7 @@ def run_kb(project: Path, *args: str, today: str = TODAY, extra_env: dict[str, s
 
 def copy_project(dest: Path, *, with_docs: bool = True) -> Path:
     """A copy of this repository's site sources (mkdocs.yml, hooks, overrides, data, docs) in `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "hooks", "overrides", "data"):
         source = ROOT / name
         if source.is_dir():

@@ -1,0 +1,195 @@
+"""Print-quality PDFs of articles: WeasyPrint with a lean stylesheet of its own, rendered in parallel across
+the cores, behind a content-keyed cache so that an unchanged article is never rendered twice.
+
+The caller hands over finished HTML documents (one per article); this module knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+PDF_DIR = "pdf"  # PDFs live in the site under /pdf/<number>-v<version>.pdf
+
+
+class PdfSettingError(ValueError):
+    """KB_PDF set to something that is not on or off."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to print: its finished HTML document and where the PDF goes."""
+    source: str      # docs path of the article, for messages
+    html: str
+    target: Path
+    base_url: str    # the page's address on the site: relative links become live links to it
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    rendered: bool = False   # False: reused from the cache
+    error: str | None = None
+    loaded: dict[str, str] = field(default_factory=dict)  # local files the render read, with their digests
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rendered(self) -> int:
+        return sum(1 for o in self.outcomes if o.rendered and o.error is None)
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for o in self.outcomes if not o.rendered and o.error is None)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    def summary(self) -> str:
+        text = f"PDFs: {self.rendered} rendered, {self.reused} reused"
+        if self.failed:
+            text += f", {len(self.failed)} failed"
+        return f"{text} ({len(self.outcomes)} articles, {self.seconds:.1f} s)"
+
+
+def enabled(audience: str, env: dict[str, str] | None = None) -> bool:
+    """PDFs come with the public build (`make publish`); KB_PDF=1 asks for them in any build, KB_PDF=0 for none."""
+    value = (env if env is not None else os.environ).get("KB_PDF", "").strip().lower()
+    if not value:
+        return audience == "public"
+    if value in ("1", "yes", "true", "on"):
+        return True
+    if value in ("0", "no", "false", "off"):
+        return False
+    raise PdfSettingError(f"KB_PDF={value!r}: use 1 to render PDFs or 0 to skip them")
+
+
+def file_name(number: str, version: str) -> str:
+    return f"{number}-v{version}.pdf"
+
+
+def render_all(jobs: list[Job], *, css: str, site_dir: Path, site_url: str, cache_dir: Path | None = None,
+               workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Write every job's PDF, reusing cached ones whose HTML, stylesheet, WeasyPrint and resources are unchanged.
+
+    A job that fails is reported in its Outcome and never stops the others.
+    """
+    started = time.perf_counter()
+    cache = _Cache(cache_dir, css) if cache_dir is not None else None
+    report = Report()
+    pending: list[Job] = []
+    for job in jobs:
+        if cache is not None and cache.restore(job):
+            report.outcomes.append(Outcome(job))
+        else:
+            pending.append(job)
+    from kb import pdf_engine  # WeasyPrint takes most of a second to import: only when there is work
+
+    context = pdf_engine.Context(css, str(site_dir), site_url)
+    for outcome in _render_pending(pending, context, workers or os.cpu_count() or 1, progress):
+        if cache is not None and outcome.error is None:
+            cache.store(outcome.job, outcome.loaded)
+        report.outcomes.append(outcome)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# Helper functions
+
+
+def _render_pending(jobs: list[Job], context, workers: int,
+                    progress: Callable[[int, int], None] | None) -> list[Outcome]:
+    from kb import pdf_engine
+
+    if not jobs:
+        return []
+    # A worker process costs about a render's worth of start-up: only worth it beyond a few articles.
+    if workers < 2 or len(jobs) < 4:
+        pdf_engine.init_worker(context)
+        outcomes = []
+        for done, job in enumerate(jobs, 1):
+            outcomes.append(_outcome(job, pdf_engine.render_one(job)))
+            if progress:
+                progress(done, len(jobs))
+        return outcomes
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
+                             initializer=pdf_engine.init_worker, initargs=(context,)) as pool:
+        futures: dict[Future, Job] = {pool.submit(pdf_engine.render_one, job): job for job in jobs}
+        for done, future in enumerate(as_completed(futures), 1):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker itself died: still only this article fails
+                result = (f"the PDF could not be rendered ({type(exc).__name__}: {exc})", {})
+            outcomes.append(_outcome(job, result))
+            if progress:
+                progress(done, len(jobs))
+    return outcomes
+
+
+def _outcome(job: Job, result: tuple[str | None, dict[str, str]]) -> Outcome:
+    error, loaded = result
+    if error is not None:
+        job.target.unlink(missing_ok=True)  # no half-right PDF is ever published
+    return Outcome(job, rendered=True, error=error, loaded=loaded)
+
+
+def digest_file(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+class _Cache:
+    """`<key>.pdf` plus `<key>.json` (the local files it loaded, with digests) under the cache folder.
+
+    The key covers the HTML (which carries the print date), the stylesheet, WeasyPrint's version and the
+    page's address; the digests catch an image or font that changed under an unchanged page.
+    """
+
+    def __init__(self, folder: Path, css: str) -> None:
+        from importlib.metadata import version
+
+        self.folder = folder
+        self.salt = f"weasyprint {version('weasyprint')}\0{css}\0"
+
+    def key(self, job: Job) -> str:
+        return hashlib.sha256(f"{self.salt}{job.base_url}\0{job.html}".encode()).hexdigest()
+
+    def restore(self, job: Job) -> bool:
+        key = self.key(job)
+        pdf, manifest = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        try:
+            loaded = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not pdf.is_file() or any(digest_file(Path(p)) != d for p, d in loaded.items()):
+            return False
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf, job.target)
+        return True
+
+    def store(self, job: Job, loaded: dict[str, str]) -> None:
+        key = self.key(job)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(job.target, self.folder / f"{key}.pdf")
+            (self.folder / f"{key}.json").write_text(json.dumps(loaded, indent=0), encoding="utf-8")
+        except OSError:
+            pass  # a cache that cannot be written only costs time on the next publish

@@ -16,6 +16,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from kb import build, corpus, dates, publication, settings, views
+from kb.model import is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -41,59 +42,80 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Leave out what this audience may not see; add /kb/<number>/ for every published article."""
+    """Leave out what this audience may not see; serve each address its version; add /kb/<number>/."""
     current = build.current()
     kb, audience = current.kb, current.audience
     redirect = config.theme.get_env().get_template("kb/redirect.html")
+    served: dict[str, Any] = current.extras.setdefault("served", {})
     for article in kb.articles:
         file = files.get_file_from_path(article.path)
         if file is None:
             continue
-        if not publication.is_published(kb, article, audience):
+        version = publication.served(kb, article, audience)
+        if version is None:
             files.remove(file)
             continue
-        if article.is_archive or article.number is None:
+        served[article.path] = version
+        if version is not article:  # the public hub serves the approved copy at the article's address
+            files.remove(file)
+            source = (kb.settings.docs_dir / version.path).read_text(encoding="utf-8")
+            files.append(File.generated(config, article.path, content=source))
+        if article.number is None:
             continue
-        target = "../../" + file.url
-        files.append(File.generated(config, f"kb/{article.number}/index.html",
-                                    content=redirect.render(target=target, title=article.title)))
+        address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
+        target = "../" * address.count("/") + publication.url_of(article.path)
+        files.append(File.generated(config, address + "index.html",
+                                    content=redirect.render(target=target, title=version.title)))
     return files
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    """A book (folder) takes its title from its index page, when it has one."""
-    for item in nav.items:
-        if isinstance(item, Section):
-            _title_books(item)
+    """Books take their title from their index page; archived versions stay out of navigation."""
+    nav.items = _prune(nav.items)
     return nav
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """An article's title is its number and name."""
-    article = build.current().kb.by_path(page.file.src_uri)
+    """An article's title is its number and name; archived versions stay out of search."""
+    article = _served(page)
     if article is not None:
         page.meta["title"] = article.title
+        if article.is_archive and page.file.src_uri == article.path:
+            page.meta["search"] = {"exclude": True}
     return None
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     current = build.current()
-    article = current.kb.by_path(page.file.src_uri)
+    article = _served(page)
     if article is not None:
         context["kb_article"] = views.article_view(current.kb, article, current.audience)
+        if page.file.src_uri != article.path:  # an approved copy served at the article's own address
+            context["kb_article"]["noindex"] = False
     return context
 
 
 # Helper functions
 
 
-def _title_books(section: Section) -> None:
-    for child in section.children:
-        if isinstance(child, Page) and child.file.name == "index":
-            title = child.meta.get("title") if child.meta else None
-            if not title and child.file.abs_src_path:
-                title = settings.page_title(Path(child.file.abs_src_path))
-            if title:
-                section.title = str(title)
-        elif isinstance(child, Section):
-            _title_books(child)
+def _served(page: Page) -> Any:
+    return build.current().extras.get("served", {}).get(page.file.src_uri)
+
+
+def _prune(items: list[Any]) -> list[Any]:
+    """Drop archived versions (and folders left empty) from navigation; title books from their index."""
+    kept = []
+    for item in items:
+        if isinstance(item, Page) and is_archive_path(item.file.src_uri):
+            continue
+        if isinstance(item, Section):
+            item.children = _prune(item.children)
+            if not item.children:
+                continue
+            for child in item.children:
+                if isinstance(child, Page) and child.file.name == "index" and child.file.abs_src_path:
+                    title = settings.page_title(Path(child.file.abs_src_path))
+                    if title:
+                        item.title = title
+        kept.append(item)
+    return kept

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kb import corpus, dates, settings
+from kb import corpus, dates, settings, versions
 from kb.corpus import KnowledgeBase
 
 
@@ -80,7 +80,47 @@ def schema() -> None:
     click.echo(json.dumps(front_matter_schema(), indent=2))
 
 
+@main.command()
+@config_option
+@click.argument("number")
+@click.option("--change", required=True, help="What changes in the new version (its change-control row).")
+@click.option("--author", required=True, help="Key in docs/authors.yml of who makes the change.")
+def revise(config_file: str, number: str, change: str, author: str) -> None:
+    """Archive the approved version and open the next minor version as a draft."""
+    kb = _load(config_file)
+    _apply(lambda: versions.revise(kb, number, change, author, kb.today))
+    article = kb.by_number(number)
+    click.echo(f"{number}: v{article.fields['version']} archived as "
+               f"{versions.archive_path(article.path, article.fields['version'])}; "
+               f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}")
+
+
+@main.command()
+@config_option
+@click.argument("number")
+@click.option("--by", "by", required=True, help="Who approves (shown as Approval).")
+def approve(config_file: str, number: str, by: str) -> None:
+    """Make the draft current, approved today; the previous version becomes superseded."""
+    kb = _load(config_file)
+    writes = _apply(lambda: versions.approve(kb, number, by, kb.today))
+    article = kb.by_number(number)
+    review = kb.settings.policy.latest_review_date(kb.today)
+    click.echo(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
+               f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded")
+
+
 # Helper functions
+
+
+def _apply(plan: Any) -> list[versions.Write]:
+    """Run a versions operation; a refusal is a clear error and nothing is written."""
+    try:
+        writes = plan()
+    except (versions.VersionError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    versions.apply(writes)
+    return writes
+
 
 
 def _iso(value: Any) -> str:

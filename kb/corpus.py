@@ -112,14 +112,14 @@ def read_authors(docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
     for key, value in data.items():
         line = (fm.lines.get((key,)) or 2) - 1
         if not isinstance(value, dict):
-            problems.append(Problem(rel, line, str(key), "must be a mapping with name, team and email", value))
+            problems.append(Problem(rel, line, str(key), "must be a mapping with name, team and email", value=value))
             continue
         try:
             authors[str(key)] = Author.model_validate(value)
         except ValidationError as exc:
             for error in exc.errors():
                 where = ".".join([str(key), *map(str, error["loc"])])
-                problems.append(Problem(rel, line, where, error["msg"], Severity.ERROR, error.get("input")))
+                problems.append(Problem(rel, line, where, error["msg"], value=error.get("input")))
     return authors, problems
 
 
@@ -139,17 +139,18 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
         if archive.number is not None and owner.number is not None and archive.number != owner.number:
             out.append(Problem(archive.path, archive.line_of("document_control", "number"),
                                "document_control.number", f"{archive.number!r} differs from its article's "
-                               f"number {owner.number!r}", archive.number))
+                               f"number {owner.number!r}", value=archive.number))
         rows = {row.version: row for row in owner.changes if row is not None}
         if isinstance(version, str) and version not in rows:
             out.append(Problem(archive.path, archive.line_of(*loc), "document_control.version",
-                               f"{version} is not a version in the change control of {owner.path}", version))
+                               f"{version} is not a version in the change control of {owner.path}", value=version))
         elif isinstance(version, str) and archive.changes and archive.changes[-1] is not None:
             own_date, their_date = archive.changes[-1].date, rows[version].date
             if own_date != their_date:
                 out.append(Problem(archive.path, archive.line_of("change_control", len(archive.changes) - 1, "date"),
-                                   "change_control.date", f"version {version} is dated {own_date.isoformat()} here "
-                                   f"but {their_date.isoformat()} in {owner.path}", own_date))
+                                   rules.field_name(("change_control", len(archive.changes) - 1, "date")),
+                                   f"version {version} is dated {own_date.isoformat()} here "
+                                   f"but {their_date.isoformat()} in {owner.path}", value=own_date))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
@@ -21,8 +21,8 @@ class Problem:
     line: int | None
     field: str
     message: str
-    severity: Severity = Severity.ERROR
-    value: Any = None
+    severity: Severity = field(default=Severity.ERROR, kw_only=True)
+    value: Any = field(default=None, kw_only=True)
 
     @property
     def is_error(self) -> bool:

@@ -37,7 +37,7 @@ def check_article(article: Article, policy: Policy, today: date, authors: dict[s
 
 def _problem(article: Article, loc: tuple[Any, ...], message: str, value: Any = None,
              severity: Severity = Severity.ERROR) -> Problem:
-    return Problem(article.path, article.line_of(*loc), field_name(loc), message, severity, value)
+    return Problem(article.path, article.line_of(*loc), field_name(loc), message, severity=severity, value=value)
 
 
 def field_name(loc: Iterable[Any]) -> str:

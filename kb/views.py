@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kb import versions
 from kb.corpus import KnowledgeBase
-from kb.model import Article
+from kb.model import Article, article_path_of_archive, version_key
+from kb.publication import served, url_of
 from kb.review import ReviewState
 
 INTERNAL, PUBLIC = "internal", "public"
@@ -20,7 +22,7 @@ class Notice:
     kind: str  # draft | withdrawn | superseded | due | overdue | internal
     title: str
     text: str
-    link: str | None = None  # docs path of a page the notice points to
+    link: str | None = None  # site-root URL of a page the notice points to
     link_text: str | None = None
 
 
@@ -59,17 +61,65 @@ def article_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[str
             for row in article.changes if row is not None
         ],
         "notices": notices(kb, article, audience),
+        "is_archive": article.is_archive,
+        "noindex": article.is_archive,
+        "versions": versions_view(kb, article, audience),
+        "comparison": comparison_view(kb, article, audience),
     }
 
 
+def owner_of(kb: KnowledgeBase, article: Article) -> Article:
+    """The article an archived version belongs to (the article itself when not archived)."""
+    if not article.is_archive:
+        return article
+    return kb.by_path(article_path_of_archive(article.path)) or article
+
+
+def versions_view(kb: KnowledgeBase, article: Article, audience: str) -> list[dict[str, Any]]:
+    """Every version with a page in this build, newest first: version, date, change text, status, URL."""
+    owner = owner_of(kb, article)
+    pages = [a for a in [*kb.archives_of(owner), owner] if served(kb, a, audience) is a]
+    if audience != INTERNAL and owner.status == "draft":
+        pages = [a for a in pages if a is not owner]
+    rows_by_version = {row.version: row for row in owner.changes if row is not None}
+    out = []
+    for page in sorted(pages, key=lambda a: version_key(a.fields.get("version", "0.0")), reverse=True):
+        version = page.fields.get("version", "")
+        row = rows_by_version.get(version)
+        on_date = page.fields.get("approval_date") or (row.date if row else None)
+        out.append({"version": version, "status": page.status or "", "date": kb.settings.policy.format_date(on_date),
+                    "change": row.change if row else "", "url": url_of(page.path), "is_this": page is article})
+    return out
+
+
+def comparison_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[str, Any] | None:
+    """What changed in this version against the version before it, when that one has a page here."""
+    previous = versions.previous_version(kb, article)
+    if previous is None or served(kb, previous, audience) is not previous:
+        return None
+    result = versions.compare(previous, article, kb.settings.policy.format_date)
+    return {"older": result.older, "newer": result.newer, "fields": result.fields, "lines": result.lines,
+            "body_changed": result.body_changed, "older_url": url_of(previous.path)}
+
+
 def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
-    """Banners above the article: review state and status in internal builds, and the Internal mark."""
+    """Banners above the article: superseded everywhere; status, review state and Internal in internal builds."""
     out: list[Notice] = []
+    if article.is_archive and article.status == "superseded":
+        out.append(_superseded(kb, article, audience))
     if audience != INTERNAL:
         return out
     status = article.status
+    owner = owner_of(kb, article)
+    if article.is_archive and status == "current":
+        out.append(Notice("approved", "Approved version", "This is the approved version. A draft of the next "
+                          "version is being worked on.", url_of(owner.path),
+                          f"Read the draft ({owner.fields.get('version')})"))
     if status == "draft":
-        out.append(Notice("draft", "Draft", "This version is a draft and has not been approved."))
+        approved = versions.latest_approved(kb, article)
+        out.append(Notice("draft", "Draft", "This version is a draft and has not been approved.",
+                          url_of(approved.path) if approved else None,
+                          f"Read the approved version ({approved.fields.get('version')})" if approved else None))
     elif status == "withdrawn":
         out.append(Notice("withdrawn", "Withdrawn", "This document has been withdrawn and must not be used."))
     review = kb.review(article) if status == "current" else None
@@ -84,3 +134,12 @@ def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
     if article.audience == INTERNAL:
         out.append(Notice("internal", "Internal", "For staff only: this article is not published on the support hub."))
     return out
+
+
+def _superseded(kb: KnowledgeBase, article: Article, audience: str) -> Notice:
+    """Points at the current approved version: the public hub serves it at the article's own address."""
+    owner = owner_of(kb, article)
+    current = versions.latest_approved(kb, owner) or owner
+    link = url_of(owner.path) if audience != INTERNAL else url_of(current.path)
+    return Notice("superseded", "Superseded", f"Version {article.fields.get('version')} has been superseded "
+                  "and must not be used.", link, f"Read the current version ({current.fields.get('version')})")

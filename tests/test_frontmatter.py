@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import yaml
@@ -70,6 +71,7 @@ def test_mangled_front_matter_only_yields_findings(data):
             text = text[:position] + chunk + text[position + len(chunk):]
     problems = check_text(text)
     assert all(p.message and p.field for p in problems)
+    json.dumps([p.as_json() for p in problems])  # what `kb check --format json` prints
 
 
 yaml_values = st.recursive(
@@ -89,3 +91,4 @@ def test_random_values_in_every_field_only_yield_findings(dc, cc, tags):
     text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\nbody\n"
     problems = check_text(text)
     assert all(isinstance(p.message, str) for p in problems)
+    json.dumps([p.as_json() for p in problems])

@@ -1,0 +1,171 @@
+"""Versions of a controlled document: archived approved versions, revise, approve, and what changed.
+
+An article's newest version lives in its own file, <book>/<stem>.md. Every approved version that is no
+longer the newest is kept as <book>/<stem>/v<version>.md, a frozen copy at a stable URL.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kb.corpus import KnowledgeBase
+from kb.editing import FrontMatterEditor
+from kb.model import Article, version_key
+
+COMPARED_FIELDS = ("name", "version", "status", "author", "approval", "approval_date", "review_date",
+                   "abstract", "scope", "inputs", "outputs", "audience")
+
+
+class VersionError(Exception):
+    """A refused revise or approve; the message says why and what to do."""
+
+
+@dataclass
+class Write:
+    path: Path
+    text: str
+    created: bool = False
+
+
+def archive_path(article_path: str, version: str) -> str:
+    """docs path of the archived copy of `version`: a/65.043-x.md -> a/65.043-x/v1.0.md."""
+    return f"{article_path.removesuffix('.md')}/v{version}.md"
+
+
+def next_minor(version: str) -> str:
+    major, minor = version_key(version)
+    return f"{major}.{minor + 1}"
+
+
+def latest_approved(kb: KnowledgeBase, article: Article) -> Article | None:
+    """The version the public hub serves: the article when current, else its newest current archive."""
+    if article.status == "current":
+        return article
+    for archive in reversed(kb.archives_of(article)):
+        if archive.status == "current":
+            return archive
+    return None
+
+
+def revise(kb: KnowledgeBase, number: str, change: str, author: str, today: date) -> list[Write]:
+    """Archive the approved version and open the next minor version as a draft dated today."""
+    article = _article(kb, number)
+    status, version = article.status, article.fields.get("version")
+    if status == "draft":
+        raise VersionError(f"{number} already has a draft open (version {version}): approve it with "
+                           f"'kb approve {number} --by NAME' before revising again")
+    if status != "current":
+        raise VersionError(f"{number} is {status}: only a current document can be revised")
+    if author not in kb.authors:
+        raise VersionError(f"author {author!r} is not in docs/authors.yml")
+    if not change.strip():
+        raise VersionError("--change must say what changes in the new version")
+    docs = kb.settings.docs_dir
+    source = (docs / article.path).read_text(encoding="utf-8")
+    archived = docs / archive_path(article.path, version)
+    if archived.exists():
+        raise VersionError(f"{archived.relative_to(docs)} already exists: version {version} was archived before")
+    draft = FrontMatterEditor(article.path, source)
+    new_version = next_minor(version)
+    draft.set("document_control", "version", new_version)
+    draft.set("document_control", "status", "draft")
+    for key in ("approval", "approval_date", "review_date"):
+        draft.remove("document_control", key)
+    draft.append_row("change_control", {"date": today, "author": author, "version": new_version,
+                                        "change": change.strip()})
+    return [Write(archived, source, created=True), Write(docs / article.path, draft.text)]
+
+
+def approve(kb: KnowledgeBase, number: str, by: str, today: date) -> list[Write]:
+    """Make the draft current, approved today with the latest review date the policy allows; the previous
+    approved version becomes superseded."""
+    article = _article(kb, number)
+    if article.status != "draft":
+        raise VersionError(f"{number} has no draft to approve (its version {article.fields.get('version')} is "
+                           f"{article.status}): open one with 'kb revise {number} --change TEXT --author KEY'")
+    if not by.strip():
+        raise VersionError("--by must name who approves")
+    rows = [row for row in article.changes if row is not None]
+    if rows and rows[-1].date > today:
+        raise VersionError(f"the draft's last change is dated {rows[-1].date.isoformat()}, after today")
+    docs = kb.settings.docs_dir
+    editor = FrontMatterEditor(article.path, (docs / article.path).read_text(encoding="utf-8"))
+    editor.set("document_control", "status", "current")
+    editor.set("document_control", "approval", by.strip(), after="author")
+    editor.set("document_control", "approval_date", today, after="approval")
+    editor.set("document_control", "review_date", kb.settings.policy.latest_review_date(today), after="approval_date")
+    writes = [Write(docs / article.path, editor.text)]
+    for archive in kb.archives_of(article):
+        if archive.status == "current":
+            old = FrontMatterEditor(archive.path, (docs / archive.path).read_text(encoding="utf-8"))
+            old.set("document_control", "status", "superseded")
+            writes.append(Write(docs / archive.path, old.text))
+    return writes
+
+
+def apply(writes: list[Write]) -> None:
+    for write in writes:
+        write.path.parent.mkdir(parents=True, exist_ok=True)
+        write.path.write_text(write.text, encoding="utf-8")
+
+
+def _article(kb: KnowledgeBase, number: str) -> Article:
+    article = kb.by_number(number)
+    if article is None:
+        known = ", ".join(sorted(a.number for a in kb.articles if a.number and not a.is_archive)[:10])
+        raise VersionError(f"no article numbered {number!r} (known: {known or 'none'})")
+    if not article.fields.get("version") or article.status is None:
+        raise VersionError(f"{article.path} has errors in its document control: run 'kb check' first")
+    return article
+
+
+# What changed between two versions
+
+
+@dataclass
+class Comparison:
+    older: str
+    newer: str
+    fields: list[dict[str, Any]] = field(default_factory=list)  # name, before, after
+    lines: list[dict[str, str]] = field(default_factory=list)  # op: same|added|removed, text
+
+    @property
+    def body_changed(self) -> bool:
+        return any(line["op"] != "same" for line in self.lines)
+
+
+def compare(older: Article, newer: Article, format_date: Any = str) -> Comparison:
+    """Changed document-control fields and a line diff of the body, older -> newer."""
+    result = Comparison(older.fields.get("version", ""), newer.fields.get("version", ""))
+    for name in COMPARED_FIELDS:
+        before, after = older.fields.get(name), newer.fields.get(name)
+        if before != after:
+            show = format_date if name.endswith("_date") else (lambda v: "" if v is None else str(v))
+            result.fields.append({"name": name, "before": show(before) if before is not None else "",
+                                  "after": show(after) if after is not None else ""})
+    old_lines = [line for line in older.body.strip().splitlines()]
+    new_lines = [line for line in newer.body.strip().splitlines()]
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if op == "equal":
+            result.lines += [{"op": "same", "text": t} for t in old_lines[a1:a2]]
+            continue
+        result.lines += [{"op": "removed", "text": t} for t in old_lines[a1:a2]]
+        result.lines += [{"op": "added", "text": t} for t in new_lines[b1:b2]]
+    return result
+
+
+def previous_version(kb: KnowledgeBase, page: Article) -> Article | None:
+    """The version page before `page` (archives and the article itself, by version)."""
+    owner = page if not page.is_archive else kb.by_path(page.path.rsplit("/", 1)[0] + ".md")
+    if owner is None:
+        return None
+    chain = [*kb.archives_of(owner), owner]
+    chain.sort(key=lambda a: version_key(a.fields.get("version", "0.0")))
+    for index, candidate in enumerate(chain):
+        if candidate is page:
+            return chain[index - 1] if index > 0 else None
+    return None

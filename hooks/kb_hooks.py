@@ -9,13 +9,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from kb import build, corpus, dates, publication, settings, views
+from kb import build, corpus, dates, publication, settings, templating, views
 from kb.model import is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -41,11 +42,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """The KB's templates escape what they print."""
+    return templating.autoescaped(env)
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Leave out what this audience may not see; serve each address its version; add /kb/<number>/."""
     current = build.current()
     kb, audience = current.kb, current.audience
-    redirect = config.theme.get_env().get_template("kb/redirect.html")
+    redirect = templating.autoescaped(config.theme.get_env()).get_template("kb/redirect.html")
     served: dict[str, Any] = current.extras.setdefault("served", {})
     for article in kb.articles:
         file = files.get_file_from_path(article.path)
@@ -79,7 +85,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     """An article's title is its number and name; archived versions stay out of search."""
     article = _served(page)
     if article is not None:
-        page.meta["title"] = article.title
+        # Material prints the title and description unescaped (nav, <title>, search): hand it text as HTML
+        page.meta["title"] = str(escape(article.title))
+        page.meta["description"] = str(escape(article.fields.get("abstract", "")))
         if article.is_archive and page.file.src_uri == article.path:
             page.meta["search"] = {"exclude": True}
     return None

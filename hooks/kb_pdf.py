@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from kb import build, pdf, publication, views
+from kb import build, pdf, publication, templating, views
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -54,7 +54,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
     if printing is None or article is None:
         return None
     current = build.current()
-    env = printing.env or config.theme.get_env()
+    env = printing.env or templating.autoescaped(config.theme.get_env())
     printing.env = env
     html = env.get_template("kb/pdf.html").render(
         config=config, page=page, base_url=".", kb_pdf=None,
@@ -72,7 +72,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     printing = _printing()
     if printing is None or not printing.jobs:
         return
-    env = printing.env or config.theme.get_env()
+    env = printing.env or templating.autoescaped(config.theme.get_env())
     css, _, _ = env.loader.get_source(env, STYLESHEET)
     report = pdf.render_all(printing.jobs, css=css, site_dir=Path(config.site_dir), site_url=config.site_url or "",
                             cache_dir=Path(config.config_file_path).parent / ".cache" / "pdf",

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Status = Literal["draft", "current", "superseded", "withdrawn"]
 Audience = Literal["public", "internal"]
 VERSION_PATTERN = r"^\d+\.\d+$"
+TAG_PATTERN = r"^[\w][\w .+-]{0,39}$"
 
 
 class _Record(BaseModel):
@@ -55,13 +56,10 @@ class ArticleMeta(BaseModel):
 
     document_control: DocumentControl
     change_control: list[ChangeRow] = Field(min_length=1)
-    tags: list[str] = Field(default_factory=list)
-    description: str | None = None
-    hide: list[str] | None = None
+    tags: list[Annotated[str, StringConstraints(pattern=TAG_PATTERN)]] = Field(
+        default_factory=list, description="Words or short phrases: letters, digits, spaces, - _ . +")
+    hide: list[Literal["navigation", "toc", "footer", "tags", "feedback"]] | None = None
     search: dict[str, Any] | None = None
-    icon: str | None = None
-    subtitle: str | None = None
-    template: str | None = None
 
 
 class Author(_Record):

@@ -121,6 +121,9 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         return _problem(article, loc, f"must be one of {allowed}, not {describe(value)}", value)
+    if kind == "string_pattern_mismatch" and loc[:1] == ("tags",):
+        return _problem(article, loc, f"{describe(value)} is not a tag: use words of letters, digits, spaces, "
+                        "- _ . + (at most 40 characters)", value)
     if kind == "string_pattern_mismatch":
         return _problem(article, loc, f"{describe(value)} is not MAJOR.MINOR: write it like \"1.0\"", value)
     if kind == "string_too_short":

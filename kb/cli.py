@@ -138,3 +138,4 @@ def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> N
 
 # Commands that live beside the core module they drive register themselves below, one line each.
 from kb.importer import import_command; main.add_command(import_command)  # noqa: E402
+from kb.dashboard import reviews_command; main.add_command(reviews_command)  # noqa: E402

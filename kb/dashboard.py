@@ -1,0 +1,202 @@
+"""The review dashboard and the home page as plain data: which article stands where against its review date,
+what each book holds, and what changed lately.
+
+No HTML and no MkDocs here: the hooks hand in each article's URL, the templates render the rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterable
+
+import click
+
+from kb import corpus, dates, publication, settings, versions
+from kb.corpus import KnowledgeBase
+from kb.model import Article
+from kb.review import ReviewState
+
+UrlOf = Callable[[Article], "str | None"]
+# Overdue first (the longest overdue on top), then due, then ok; documents not in force last.
+_URGENCY = {ReviewState.OVERDUE.value: 0, ReviewState.DUE.value: 1, ReviewState.OK.value: 2, "": 3}
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One article on the review dashboard."""
+
+    number: str
+    name: str
+    path: str
+    url: str | None
+    version: str
+    status: str
+    audience: str
+    owner: str
+    owner_email: str | None
+    approval_date: date | None
+    review_date: date | None
+    days_left: int | None
+    state: str  # ok | due | overdue, or "" for a document not in force (withdrawn, superseded)
+
+    @property
+    def urgency(self) -> tuple[int, int, str]:
+        return self.state_rank, self.days_left if self.days_left is not None else 0, self.number
+
+    @property
+    def state_rank(self) -> int:
+        return _URGENCY[self.state]
+
+    @property
+    def version_sort(self) -> str:
+        """A key that sorts versions as numbers (1.9 before 1.10) when compared as text."""
+        major, _, minor = self.version.partition(".")
+        return f"{int(major or 0):06d}.{int(minor or 0):06d}" if (major + minor).isdigit() else self.version
+
+    def as_json(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.name, "version": self.version, "status": self.status,
+                "audience": self.audience, "owner": self.owner, "owner_email": self.owner_email,
+                "approval_date": iso_date(self.approval_date), "review_date": iso_date(self.review_date),
+                "days_left": self.days_left, "state": self.state, "path": self.path, "url": self.url}
+
+
+def in_force(kb: KnowledgeBase, article: Article) -> Article | None:
+    """The approved version that binds now: the article when current; for a draft, the approved version
+    the hub serves meanwhile. Withdrawn and superseded documents have none."""
+    if article.status not in ("current", "draft"):
+        return None
+    return versions.latest_approved(kb, article)
+
+
+@dataclass(frozen=True)
+class Served:
+    """An article, the version of it a build shows at its URL, and that URL."""
+
+    article: Article
+    version: Article
+    url: str | None
+
+
+def served(kb: KnowledgeBase, audience: str, url_of: UrlOf = lambda a: None) -> list[Served]:
+    """Every article a build for `audience` holds at its address (archived versions aside), by number."""
+    out = [Served(a, v, url_of(a)) for a in kb.articles
+           if not a.is_archive and (v := publication.served(kb, a, audience)) is not None]
+    return sorted(out, key=lambda s: (s.article.number or "", s.article.path))
+
+
+def in_force_versions(kb: KnowledgeBase, url_of: UrlOf = lambda a: None) -> list[Served]:
+    """The approved version in force of every article that has one, by number (what the calendar holds)."""
+    out = [Served(a, v, url_of(a)) for a in kb.articles if not a.is_archive and (v := in_force(kb, a)) is not None]
+    return sorted(out, key=lambda s: (s.article.number or "", s.article.path))
+
+
+def review_rows(kb: KnowledgeBase, url_of: UrlOf = lambda a: None) -> list[ReviewRow]:
+    """Every article (archived versions aside), most urgent first. A draft is judged by the review date of
+    the approved version in force; withdrawn and superseded documents have no review state."""
+    rows = [_row(kb, article, url_of) for article in kb.articles if not article.is_archive]
+    return sorted(rows, key=lambda row: row.urgency)
+
+
+def counts(rows: Iterable[ReviewRow]) -> dict[str, int]:
+    rows = list(rows)
+    return {"overdue": sum(r.state == "overdue" for r in rows), "due": sum(r.state == "due" for r in rows),
+            "ok": sum(r.state == "ok" for r in rows), "total": len(rows)}
+
+
+def due_rows(rows: Iterable[ReviewRow], due_within: int | None = None) -> list[ReviewRow]:
+    """Rows to remind owners of: the policy's due and overdue states, or with `due_within`, every review date
+    at most that many days away (overdue ones always)."""
+    if due_within is None:
+        return [r for r in rows if r.state in ("due", "overdue")]
+    return [r for r in rows if r.state and r.days_left is not None and r.days_left <= due_within]
+
+
+def books(shown: Iterable[Served], url_of_book: Callable[[str], "str | None"],
+          title_of_book: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Each book (folder) holding any article shown, with its title, link and article count, by title."""
+    tally: dict[str, int] = {}
+    for item in shown:
+        tally[item.article.book] = tally.get(item.article.book, 0) + 1
+    out = [{"slug": slug, "title": title_of_book(slug), "url": url_of_book(slug), "articles": n}
+           for slug, n in tally.items()]
+    return sorted(out, key=lambda b: b["title"].lower())
+
+
+def recent_changes(kb: KnowledgeBase, shown: Iterable[Served], limit: int = 8) -> list[dict[str, Any]]:
+    """The newest change-control row of each version shown, newest first."""
+    out = []
+    for item in shown:
+        article, url = item.version, item.url
+        rows = [row for row in article.changes if row is not None]
+        if not rows:
+            continue
+        last = rows[-1]
+        out.append({"date": last.date, "date_text": kb.settings.policy.format_date(last.date),
+                    "number": article.number or "", "name": article.fields.get("name", ""), "url": url,
+                    "version": last.version, "change": last.change, "status": article.status or ""})
+    out.sort(key=lambda c: (c["date"], c["number"]), reverse=True)
+    return out[:limit]
+
+
+# Helper functions
+
+
+def _row(kb: KnowledgeBase, article: Article, url_of: UrlOf) -> ReviewRow:
+    f = article.fields
+    binding = in_force(kb, article)
+    review = kb.review(binding) if binding is not None else None
+    owner = kb.authors.get(f.get("author") or "")
+    source = binding.fields if binding is not None else f
+    return ReviewRow(
+        number=article.number or "", name=f.get("name", ""), path=article.path, url=url_of(article),
+        version=f.get("version", ""), status=article.status or "", audience=article.audience,
+        owner=owner.name if owner else (f.get("author") or ""), owner_email=owner.email if owner else None,
+        approval_date=source.get("approval_date"), review_date=source.get("review_date"),
+        days_left=review.days_left if review else None, state=review.state.value if review else "")
+
+
+def iso_date(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else None
+
+
+# The `kb reviews` command, registered at the end of kb/cli.py
+
+
+@click.command("reviews")
+@click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
+              help="The KB's mkdocs.yml.")
+@click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
+              help="List every review date at most DAYS away. Default: the policy's warning window.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def reviews_command(config_file: str, due_within: int | None, fmt: str) -> None:
+    """What is due or overdue for review, with each owner's email; exit 1 when anything is overdue."""
+    try:
+        kb_settings = settings.load(config_file)
+        kb = corpus.load(kb_settings, dates.today())
+    except (settings.SettingsError, dates.DateSettingError) as exc:
+        raise click.ClickException(str(exc)) from None
+    site_url = kb_settings.site_url.rstrip("/") + "/" if kb_settings.site_url else ""
+    rows = due_rows(review_rows(kb, lambda a: site_url + publication.url_of(a.path)), due_within)
+    overdue = sum(r.state == "overdue" for r in rows)
+    if fmt == "json":
+        click.echo(json.dumps({"today": kb.today.isoformat(), "due_within": due_within,
+                               "warning_days": kb_settings.policy.review_warning_days,
+                               "overdue": overdue, "due": len(rows) - overdue,
+                               "articles": [r.as_json() for r in rows]}, indent=2, ensure_ascii=False))
+    else:
+        fmt_date = kb_settings.policy.format_date
+        if not rows:
+            click.echo("Nothing is due for review.")
+        for r in rows:
+            when = (f"{-r.days_left} days overdue" if r.days_left < 0 else
+                    "due today" if r.days_left == 0 else f"{r.days_left} days left")
+            click.echo(f"{r.state.upper():8} {r.number}  v{r.version}  {r.name}\n"
+                       f"         review by {fmt_date(r.review_date)} ({when}); "
+                       f"owner {r.owner} <{r.owner_email or 'no email in authors.yml'}>"
+                       + (f"\n         {r.url}" if r.url else ""))
+        click.echo(f"{overdue} overdue, {len(rows) - overdue} due "
+                   f"(as of {kb.today.isoformat()})", err=True)
+    sys.exit(1 if overdue else 0)

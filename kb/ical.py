@@ -1,0 +1,87 @@
+"""The review calendar (reviews.ics): one all-day event per article in force, on its review date, with a
+reminder as the policy's warning window opens.
+
+Reproducible: nothing depends on the clock. DTSTAMP is the date of the version's last change-control row,
+and the UID is the document number at the site's host, so re-importing updates events instead of adding
+new ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+
+from icalendar import Alarm, Calendar, Event
+
+from kb.corpus import KnowledgeBase
+from kb.dashboard import Served
+
+PRODID = "-//Safeharbour Support//Knowledge Base review calendar//EN"
+
+
+def uid(number: str, site_url: str) -> str:
+    """Stable per article (not per version): a new approval moves the event instead of adding one."""
+    host = urlsplit(site_url).hostname or "kb.invalid"
+    return f"review-{number}@{host}"
+
+
+def calendar(kb: KnowledgeBase, entries: list[Served]) -> bytes:
+    """The iCalendar file: CRLF line endings and folding come from icalendar."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = f"{kb.settings.site_name}: reviews"
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "P1D")
+    for entry in sorted(entries, key=lambda e: e.article.number or ""):
+        event = _event(kb, entry)
+        if event is not None:
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+# Helper functions
+
+
+def _event(kb: KnowledgeBase, entry: Served) -> Event | None:
+    f = entry.version.fields
+    review_date, number = f.get("review_date"), entry.article.number
+    if not isinstance(review_date, date) or not number:
+        return None
+    fmt = kb.settings.policy.format_date
+    owner = kb.authors.get(f.get("author") or "")
+    owner_text = f"{owner.name} <{owner.email}>" if owner and owner.email else (owner.name if owner else f.get("author"))
+    changed = max((row.date for row in entry.version.changes if row is not None), default=f.get("approval_date"))
+    stamp = datetime.combine(changed or review_date, time(0, 0), tzinfo=timezone.utc)
+    title = f"{number} {f.get('name', '')}".strip()
+    lines = [f"Review due for {title}, version {f.get('version', '')}.",
+             f"Approved {fmt(f.get('approval_date'))} by {f.get('approval') or 'unknown'}; review by {fmt(review_date)}.",
+             f"Owner: {owner_text}."]
+    if entry.url:
+        lines.append(entry.url)
+    warning = kb.settings.policy.review_warning_days
+
+    event = Event()
+    event.add("uid", uid(number, kb.settings.site_url))
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("dtstart", review_date)
+    event.add("dtend", review_date + timedelta(days=1))
+    event.add("summary", f"Review due: {title}")
+    event.add("description", "\n".join(lines))
+    if entry.url:
+        event.add("url", entry.url)
+    event.add("categories", ["Document review"])
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CONFIRMED")
+    if warning > 0:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Review of {title} is due in {warning} days ({fmt(review_date)})")
+        alarm.add("trigger", timedelta(days=-warning))
+        event.add_component(alarm)
+    return event

@@ -27,6 +27,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         kb_settings = settings.from_mapping(config, Path(config.config_file_path).parent)
         today = dates.today()
+        dates.pin_source_date_epoch()
         audience = publication.audience()
     except (settings.SettingsError, dates.DateSettingError, publication.AudienceError) as exc:
         raise PluginError(str(exc)) from None

@@ -71,3 +71,12 @@ def add_months(start: date, months: int) -> date:
     year, month = start.year + month_index // 12, month_index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
+
+
+def pin_source_date_epoch() -> None:
+    """With KB_TODAY set and no SOURCE_DATE_EPOCH, dates that tools stamp on a build (MkDocs' sitemap and
+    its gzip header) are KB_TODAY too, so two builds of one commit are byte-identical."""
+    value = os.environ.get("KB_TODAY", "").strip()
+    if value and not os.environ.get("SOURCE_DATE_EPOCH"):
+        midnight = datetime.combine(today(), datetime.min.time(), tzinfo=timezone.utc)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))

@@ -166,14 +166,18 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
             outcome.error = f"{draft.number} is also the number of {taken[draft.number]} in this import"
             continue
         existing = kb.by_number(draft.number)
-        target = docs / draft.rel
-        if existing is not None or target.exists():
+        if existing is not None or (docs / draft.rel).exists():
             where = existing.path if existing is not None else draft.rel
             if not force:
                 outcome.error = (f"{draft.number} already exists as docs/{where}: not overwritten "
                                  "(pass --force to replace it)")
                 continue
             outcome.replaced = where
+            if existing is not None and existing.book == book:
+                draft.rel = existing.path  # same file, so its URL, archived versions and links stay valid
+            elif existing is not None and kb.archives_of(existing):
+                draft.notes.append(f"the archived versions of docs/{existing.path} stay where they are: "
+                                   "move or remove them")
         taken[draft.number] = source
         article, problems = corpus.read_article(draft.rel, draft.text)
         outcome.problems = problems + (rules.check_article(article, kb_settings.policy, today, registry.all())
@@ -1024,7 +1028,10 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
             click.echo(draft.text)
         else:
             click.echo(f"imported {outcome.source} -> {docs}/{draft.rel} ({what}){replaced}")
-    failed = [o for o in outcomes if o.failed]
-    if failed:
-        click.echo(f"{len(failed)} of {len(outcomes)} input(s) failed or need fixing (see above)", err=True)
-    raise SystemExit(1 if failed else 0)
+    refused = sum(1 for o in outcomes if o.error is not None)
+    to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
+    if refused or to_fix:
+        done = "would be imported" if dry_run else "imported"
+        click.echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
+                   f"to fix; {refused} failed (see above)", err=True)
+    raise SystemExit(1 if refused or to_fix else 0)

@@ -5,7 +5,7 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish test chromium clean
+.PHONY: install serve build publish test chromium pdf-libs clean
 
 install: $(STAMP)
 
@@ -21,7 +21,7 @@ serve: install
 build: install
 	KB_AUDIENCE=internal $(VENV)/bin/mkdocs build --strict --site-dir site
 
-publish: install
+publish: install pdf-libs
 	KB_AUDIENCE=public $(VENV)/bin/mkdocs build --strict --site-dir site
 
 # Browser tests need a Chromium: Debian's package, installed here when missing and running as root.
@@ -34,7 +34,18 @@ chromium:
 		echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
 	fi
 
-test: install chromium
+# PDFs need Pango (WeasyPrint draws text with it) and the DejaVu fonts they embed: Debian's packages,
+# installed here when missing and running as root.
+pdf-libs:
+	@if [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's fonts-dejavu-core and Pango for the PDFs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	else \
+		echo "PDFs need Debian's fonts-dejavu-core and Pango: run 'sudo apt-get install fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0'" >&2; exit 1; \
+	fi
+
+test: install chromium pdf-libs
 	$(VENV)/bin/pytest -q
 
 clean:

@@ -272,7 +272,7 @@ class _TagTidier(HTMLParser):
         self.out.append(self._tag(tag, attrs, " />"))
 
     def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
+        self.out.append(f"</{tag}>" if tag in HTML_ELEMENTS else html.escape(f"</{tag}>"))
 
     def handle_data(self, data: str) -> None:
         self.out.append(data)
@@ -285,7 +285,9 @@ class _TagTidier(HTMLParser):
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> str:
         if tag not in HTML_ELEMENTS:
-            return self.get_starttag_text() or ""
+            raw = self.get_starttag_text() or ""
+            # <neil@…> and <https://…> are Markdown autolinks; anything else (<START OF DOCUMENT>) is text
+            return raw if ("@" in raw or ":" in raw) and " " not in raw.strip() else html.escape(raw, quote=False)
         kept = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs
                        if k in ("href", "src", "alt", "title", "class", "id", "colspan", "rowspan", "start", "open"))
         return f"<{tag}{kept}{close}"
@@ -366,6 +368,9 @@ class _Page:
         tags = _strip_export_chrome(root) if kind == "html" else []
         blocks = _blocks(root)
         start = _marker_index(blocks, "START OF DOCUMENT")
+        if sum(1 for b in blocks if _is_marker(b, "START OF DOCUMENT")) > 1:
+            notes.append("holds more than one page (START OF DOCUMENT appears again): only the first is imported; "
+                         "export pages one by one")
         end = _marker_index(blocks, "END OF DOCUMENT", after=start if start is not None else -1)
         control = next((b for b in blocks if b.name == "table" and _is_control_table(b)), None)
         change = next((b for b in blocks if b.name == "table" and _is_change_table(b)), None)

@@ -358,3 +358,26 @@ def test_front_matter_reads_back_whatever_the_text(name, change):
     data = frontmatter.read("x.md", render_article(control, changes, [name], "Body")).data
     assert data["document_control"]["name"] == name and data["document_control"]["abstract"] == change
     assert data["change_control"][0]["change"] == change and data["tags"] == [name]
+
+
+def test_markdown_editor_export_with_pipe_tables_and_plain_markers(tmp_path):
+    """A page written in BookStack's Markdown editor: pipe tables, <START OF DOCUMENT> typed as is, a <details>."""
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    source = FIXTURES / "80.001-markdown-editor-export.md"
+    result = run_kb(project, "import", str(source), "--book", "vpn")
+    assert result.returncode == 0, result.stderr
+    fm = read(project / "docs" / "vpn" / "80.001-vpn-setup.md")
+    assert fm.data["document_control"]["version"] == "1.1" and fm.data["document_control"]["author"] == "neil"
+    assert [row["version"] for row in fm.data["change_control"]] == ["1.0", "1.1"]
+    assert fm.body.lstrip().startswith("Install the client.\n\n??? note \"On macOS\"\n\n"
+                                       "    Allow the `system extension` when asked.\n\n"
+                                       "> Quoted warning with a [link](https://example.com/a_b_c).\n\n"
+                                       "Use file_name_here and 5 \\* 3.\n")
+    assert "START" not in fm.body and "second page" not in fm.body
+    assert set(result.stderr.splitlines()) == {
+        f"{source}: holds more than one page (START OF DOCUMENT appears again): only the first is imported; "
+        "export pages one by one",
+        f"{source}: dropped after END OF DOCUMENT: '----<START OF DOCUMENT>---- second page'",
+        f"{source}: a table in the body has merged cells, which Markdown tables cannot hold: check it",
+    }
+    assert run_kb(project, "check", "--strict").returncode == 0

@@ -717,6 +717,9 @@ def _body(page: _Page, source: Path, book: str, stem: str, notes: list[str]) -> 
         notes.append("underlining has no Markdown: dropped, the text kept")
     for tag in container.find_all(UNWRAP):
         tag.unwrap()
+    for heading in container.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        for bold in heading.find_all(["strong", "b"]):  # a heading is bold already
+            bold.unwrap()
     for tag in container.find_all(True):
         allowed = KEEP_ATTRIBUTES.get(tag.name, set())
         tag.attrs = {k: v for k, v in tag.attrs.items() if k in allowed}
@@ -780,6 +783,9 @@ def _links(container: Tag, ids: dict[str, Tag], notes: list[str]) -> None:
     """BookStack's in-page anchors (#bkmrk-…) point at the heading's new anchor; links into the old KB noted."""
     for link in container.find_all("a"):
         href = str(link.get("href") or "").strip()
+        if link.find("img") is not None and not _text(link) and _is_image_url(href):
+            link.unwrap()  # BookStack links each image to its full size on the old KB: the image is here now
+            continue
         fragment = urlsplit(href).fragment
         if fragment.startswith("bkmrk-") and urlsplit(href).path in ("", "/"):
             target = ids.get(fragment)
@@ -790,6 +796,11 @@ def _links(container: Tag, ids: dict[str, Tag], notes: list[str]) -> None:
                 link.unwrap()
         elif "/books/" in href and "/page/" in href:
             notes.append(f"link into the old knowledge base kept as it is: {href}")
+
+
+def _is_image_url(href: str) -> bool:
+    path = urlsplit(href).path.lower()
+    return "/uploads/images/" in path or path.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg", "gif", "webp", "svg")
 
 
 def _paragraph_breaks(container: Tag) -> None:

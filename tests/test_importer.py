@@ -381,3 +381,20 @@ def test_markdown_editor_export_with_pipe_tables_and_plain_markers(tmp_path):
         f"{source}: a table in the body has merged cells, which Markdown tables cannot hold: check it",
     }
     assert run_kb(project, "check", "--strict").returncode == 0
+
+
+def test_config_file_option_and_contact_table_that_differs_from_mkdocs_yml(tmp_path):
+    """Run from elsewhere with -f; a contact table with another phone number is reported, not imported."""
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    export = tmp_path / "exports" / "65.043.md"
+    export.parent.mkdir()
+    export.write_text(REAL.read_text(encoding="utf-8").replace("tel:01752373000", "tel:01752999999"),
+                      encoding="utf-8")
+    result = run_kb(tmp_path / "exports", "import", "65.043.md", "--book", "apple-icloud",
+                    "-f", str(project / "mkdocs.yml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "65.043.md: contact table: tel:01752999999 is not in mkdocs.yml extra.kb.contact, which the site's "
+        "contact block shows instead"]
+    assert (project / "docs" / IMPORTED_REAL).is_file()
+    assert "01752999999" not in (project / "docs" / IMPORTED_REAL).read_text(encoding="utf-8")

@@ -205,7 +205,7 @@ def convert(source: Path, book: str, registry: Registry, kb_settings: settings.S
                    if key in registry.added}
     text = render_article(control, changes, all_tags, body)
     return Draft(source, f"{book}/{stem}.md", text, number, control.get("version", ""), control.get("status", ""),
-                 images, new_authors, page.book_title, notes)
+                 images, new_authors, page.book_title, list(dict.fromkeys(notes)))
 
 
 def render_article(control: dict[str, Any], changes: list[dict[str, Any]], tags: list[str], body: str) -> str:

@@ -12,7 +12,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import ROOT, copy_project, run_kb, run_mkdocs
 from kb import frontmatter
-from kb.importer import _label, render_article
+from kb import settings
+from kb.importer import _label, import_exports, render_article
 
 FIXTURES = ROOT / "tests" / "fixtures" / "bookstack"
 REAL = FIXTURES / "65.043-bookstack-export.md"
@@ -398,3 +399,24 @@ def test_config_file_option_and_contact_table_that_differs_from_mkdocs_yml(tmp_p
         "contact block shows instead"]
     assert (project / "docs" / IMPORTED_REAL).is_file()
     assert "01752999999" not in (project / "docs" / IMPORTED_REAL).read_text(encoding="utf-8")
+
+
+def test_word_debris_iframes_anchors_and_linked_images(tmp_path):
+    """The core without the command: a dry run returns the article and the notes, and writes nothing."""
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    source = FIXTURES / "81.001-word-debris.html"
+    [outcome] = import_exports([source], settings.load(project / "mkdocs.yml"), "edge", dry_run=True,
+                               today=date(2026, 11, 26))
+    assert outcome.error is None and not outcome.problems and not outcome.written
+    assert not (project / "docs" / "edge").exists()
+    draft = outcome.draft
+    assert draft.rel == "edge/81.001-edge-cases.md" and list(draft.images) == ["edge/81.001-edge-cases-image-1.png"]
+    body = frontmatter.read("x.md", draft.text).body.strip()
+    assert body == ("## Set up\n\n![Shot](81.001-edge-cases-image-1.png)\n\n"
+                    "Go to [setup](#set-up) or missing.\n\n<https://www.youtube.com/embed/xyz>\n\n"
+                    "Some underlined text.")
+    assert draft.notes == [
+        "link to #bkmrk-missing on the old page has no heading to point at: kept as text",
+        "embedded iframe https://www.youtube.com/embed/xyz became a link",
+        "underlining has no Markdown: dropped, the text kept",
+    ]

@@ -17,6 +17,8 @@ from kb import build, forms, rejections, templating
 
 EXTENSION = "kb.form_block"
 TEMPLATE = "partials/kb/form.html"
+CODES_EXTENSION = "kb.codes_block"  # /// kb-rejection-codes: the article's table of the same codes
+CODES_TEMPLATE = "partials/kb/rejection-codes.html"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -30,6 +32,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         return template.render(form=form, form_id=form_id, codes=[code.as_hint() for code in codes])
 
     config.mdx_configs.setdefault(EXTENSION, {})["render"] = render
+    if CODES_EXTENSION in config.markdown_extensions:
+        table = templating.autoescaped(config.theme.get_env()).get_template(CODES_TEMPLATE)
+        config.mdx_configs.setdefault(CODES_EXTENSION, {})["render"] = lambda: table.render(codes=codes)
     return config
 
 

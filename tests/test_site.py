@@ -110,9 +110,11 @@ def test_a_new_article_in_a_new_folder_appears_without_config_edits(tmp_path):
 
 def test_changing_a_date_changes_the_page(tmp_path):
     project = copy_project(tmp_path / "kb")
-    article = project / "docs" / "apple-icloud" / "65.043-emails-to-icloud-rejected.md"
-    article.write_text(article.read_text().replace("review_date: 2028-02-25", "review_date: 2027-12-31", 1))
-    assert run_mkdocs(project, tmp_path / "site").returncode == 0
+    approved = project / "docs" / "apple-icloud" / "65.043-emails-to-icloud-rejected" / "v1.0.md"
+    text = approved.read_text()
+    assert "review_date: 2028-02-25" in text
+    approved.write_text(text.replace("review_date: 2028-02-25", "review_date: 2027-12-31", 1))
+    assert run_mkdocs(project, tmp_path / "site", audience="public").returncode == 0
     page = soup(tmp_path / "site" / ARTICLE)
     assert document_control(page)["Review date"] == "31-DEC-2027"
 
@@ -132,7 +134,8 @@ def test_public_build_leaves_out_internal_and_draft_articles(tmp_path):
 
 def test_review_notices_in_internal_builds_only(built):
     due = "2028-01-10"
-    internal = soup(built("internal", due) / ARTICLE)
+    approved = ARTICLE.replace("/index.html", "/v1.0/index.html")  # internal: the draft is at ARTICLE
+    internal = soup(built("internal", due) / approved)
     assert "Review due" in text(internal.select_one(".kb-notice-due"))
     public = soup(built("public", due) / ARTICLE)
     assert public.select_one(".kb-notice") is None
@@ -146,3 +149,20 @@ def test_no_third_party_font_or_script(built):
         assert not url.startswith(("http://", "https://", "//")) or tag.name == "link" and tag.get("rel") == ["canonical"]
 
 
+
+
+def test_draft_1_1_lists_the_rejection_codes_from_the_data_file(built):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "data" / "icloud-rejections.yml").read_text())["rejections"]
+    page = soup(built("internal") / ARTICLE)
+    assert document_control(page)["Version"] == "v1.1 Draft"
+    heading = page.find("h2", string=lambda s: s and "Common iCloud rejection messages" in s)
+    assert heading is not None
+    rows = page.select("table.kb-codes tbody tr")
+    assert [text(row.select_one("th strong")) for row in rows] == [entry["code"] for entry in data]
+    cs01 = rows[0]
+    assert "Commonly reported" in text(cs01) and "smtp.codes/icloud" in text(cs01)
+    assert "CS01" in (built("internal") / "search" / "search_index.json").read_text()
+    public = soup(built("public") / ARTICLE)  # the hub keeps serving the approved 1.0
+    assert document_control(public)["Version"] == "v1.0 Current" and not public.select("table.kb-codes")

@@ -280,7 +280,7 @@ export function initForm(root) {
   const length = root.querySelector("[data-kb-length]");
   const copied = root.querySelector("[data-kb-copied]");
   const copy = root.querySelector("[data-kb-copy]");
-  const codes = JSON.parse(root.querySelector("[data-kb-codes]")?.textContent || "[]");
+  const codes = JSON.parse(root.dataset.kbCodes || "[]");
   const form = {
     recipient: root.dataset.recipient,
     subject: root.dataset.subject,

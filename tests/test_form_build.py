@@ -1,0 +1,66 @@
+"""The form block in real builds: article 65.043 carries the form in the internal and public sites, and a wrong
+block stops the build naming the article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, copy_project, run_mkdocs
+from kb.rejections import load_rejections
+
+ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected.md"
+PAGE = "apple-icloud/65.043-emails-to-icloud-rejected/index.html"
+LABELS = ["Company name", "Email domain", "Mail server IP addresses", "SMTP errors", "Description", "When it started"]
+FALLBACK = "mailto:icloudadmin@apple.com?subject=I%20would%20like%20to%20open%20a%20deliverability%20ticket"
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_article_65_043_has_the_form_after_its_checklist(built, audience):
+    soup = BeautifulSoup((built(audience) / PAGE).read_text(encoding="utf-8"), "html.parser")
+    form = soup.select_one("section.kb-form")
+    assert form is not None
+    assert form["data-recipient"] == "icloudadmin@apple.com"
+    assert form["data-subject"] == "I would like to open a deliverability ticket"
+    labels = [label.get_text(" ", strip=True).removesuffix(" (required)") for label in form.select("label")]
+    assert labels == LABELS
+    assert all(form.find(id=label["for"]) is not None for label in form.select("label"))
+    # the article's own checklist stays just before it, unchanged: the fallback without JavaScript and in print
+    checklist = form.parent.find_previous_sibling("ul")
+    assert [li.get_text() for li in checklist.select("li")][0] == "Your company name"
+    assert form.select_one(".kb-form__fallback a")["href"] == FALLBACK
+    assert form.select_one("[data-kb-app]").has_attr("hidden")
+    codes = json.loads(form["data-kb-codes"])
+    assert codes == [r.as_hint() for r in load_rejections(ROOT / "data" / "icloud-rejections.yml")]
+    script = soup.find("script", src=lambda src: src and src.endswith("assets/javascripts/kb-form.js"))
+    assert script is not None and script["type"] == "module"
+
+
+def _project_with(tmp_path: Path, change: tuple[str, str]) -> Path:
+    project = copy_project(tmp_path / "project", with_docs=False)
+    source = (ROOT / "docs" / ARTICLE).read_text(encoding="utf-8")
+    assert change[0] in source
+    article = project / "docs" / ARTICLE
+    article.parent.mkdir(parents=True)
+    article.write_text(source.replace(*change), encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("change, message", [
+    (("        kind: ip-addresses\n", "        kind: ip-list\n"),
+     "kb-form.fields[2].kind: unknown field kind 'ip-list' (known: text, long-text, domain, ip-addresses, smtp-errors)"),
+    (("    recipient: icloudadmin@apple.com\n", ""), "kb-form.recipient: is required"),
+])
+def test_a_wrong_form_block_is_a_build_error_naming_the_article(tmp_path, change, message):
+    project = _project_with(tmp_path, change)
+    result = run_mkdocs(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert ("1 problem(s) in the form block of 65.043 Emails being sent to icloud.com addresses being rejected "
+            f"({ARTICLE})") in result.stderr
+    line = next(i for i, text in enumerate(project.joinpath("docs", ARTICLE).read_text().splitlines(), 1)
+                if text.startswith("/// kb-form"))
+    assert f"{ARTICLE}:{line}: {message}" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -228,7 +228,7 @@ export function checkField(field, input) {
   }
   if (field.kind === "ip-addresses") {
     const { addresses, problems } = parseAddresses(trimmed);
-    return problems.length ? { value: trimmed, message: problems.join(" ") } : { value: addresses.join(", ") };
+    return problems.length ? { value: trimmed, message: problems.join("\n") } : { value: addresses.join(", ") };
   }
   return { value: trimmed };
 }

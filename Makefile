@@ -5,7 +5,7 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish test chromium pdf-libs clean
+.PHONY: install serve build publish offline test chromium pdf-libs clean
 
 install: $(STAMP)
 
@@ -23,6 +23,12 @@ build: install
 
 publish: install pdf-libs
 	KB_AUDIENCE=public $(VENV)/bin/mkdocs build --strict --site-dir site
+
+# The internal KB for reading with no server: open site-offline/index.html from the folder or the zip.
+offline: install
+	rm -rf site-offline site-offline.zip
+	KB_AUDIENCE=internal KB_OFFLINE=true $(VENV)/bin/mkdocs build --strict --site-dir site-offline
+	$(PY) -m zipfile -c site-offline.zip site-offline
 
 # Browser tests need a Chromium: Debian's package, installed here when missing and running as root.
 chromium:
@@ -49,4 +55,4 @@ test: install chromium pdf-libs
 	$(VENV)/bin/pytest -q
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site site-offline site-offline.zip .pytest_cache

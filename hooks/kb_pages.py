@@ -24,9 +24,15 @@ IFRAME_WORKER_LOCAL = "assets/javascripts/vendor/iframe-worker-shim.js"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """No script from a third-party host, even in the offline build."""
+    """The offline build (Material's offline plugin): no script from a third-party host, and no instant
+    navigation, which cannot fetch pages from file:// and then never signals a page to the KB's scripts."""
+    offline = config.plugins.get("material/offline")
+    if offline is None or not offline.config.enabled:
+        return config
     polyfills = config.extra.get("polyfills") or []
     config.extra["polyfills"] = [IFRAME_WORKER_LOCAL if src == IFRAME_WORKER_CDN else src for src in polyfills]
+    features = config.theme.get("features") or []
+    config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
     return config
 
 

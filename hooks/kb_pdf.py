@@ -17,7 +17,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from kb import build, pdf, publication, templating, views
+from kb import build, pdf, publication, views
+from kb.model import Article
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -33,6 +34,14 @@ def on_config(config: MkDocsConfig) -> None:
     current.extras["pdf"] = _Printing() if wanted else None
 
 
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """Keep the site's (autoescaping) template environment for the printable documents."""
+    printing = _printing()
+    if printing is not None:
+        printing.env = env
+    return env
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """The PDF stylesheet sits with the templates, but is no file of the site."""
     stylesheet = files.get_file_from_path(STYLESHEET)
@@ -44,7 +53,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     printing, article = _printing(), _article(page)
     if printing is not None and article is not None:
-        context["kb_pdf"] = f"{pdf.PDF_DIR}/{pdf.file_name(article.number or '', article.fields.get('version', ''))}"
+        context["kb_pdf"] = f"{pdf.PDF_DIR}/{_file_name(article)}"
     return context
 
 
@@ -54,15 +63,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
     if printing is None or article is None:
         return None
     current = build.current()
-    env = printing.env or templating.autoescaped(config.theme.get_env())
-    printing.env = env
-    html = env.get_template("kb/pdf.html").render(
+    target = Path(config.site_dir) / pdf.PDF_DIR / _file_name(article)
+    if any(job.target == target for job in printing.jobs):
+        return None  # an approved copy served at its article's address too: one PDF of it is enough
+    html = printing.env.get_template("kb/pdf.html").render(
         config=config, page=page, base_url=".", kb_pdf=None,
         kb_article=views.article_view(current.kb, article, current.audience),
         kb_print={"date": current.kb.settings.policy.format_date(current.today),
                   "iso_date": current.today.isoformat(), "superseded": article.status == "superseded"})
     site_url = config.site_url or Path(config.site_dir).resolve().as_uri() + "/"
-    target = Path(config.site_dir) / pdf.PDF_DIR / pdf.file_name(article.number or "", article.fields["version"])
     printing.jobs.append(pdf.Job(source=article.path, html=html, target=target,
                                  base_url=site_url.rstrip("/") + "/" + page.url))
     return None
@@ -72,8 +81,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     printing = _printing()
     if printing is None or not printing.jobs:
         return
-    env = printing.env or templating.autoescaped(config.theme.get_env())
-    css, _, _ = env.loader.get_source(env, STYLESHEET)
+    css, _, _ = printing.env.loader.get_source(printing.env, STYLESHEET)
     report = pdf.render_all(printing.jobs, css=css, site_dir=Path(config.site_dir), site_url=config.site_url or "",
                             cache_dir=Path(config.config_file_path).parent / ".cache" / "pdf",
                             progress=_Progress())
@@ -95,12 +103,16 @@ def _printing() -> _Printing | None:
     return build.current().extras.get("pdf")
 
 
-def _article(page: Page):
+def _article(page: Page) -> Article | None:
+    """The version of an article this page shows (an approved copy, while its article is a draft), if any."""
     current = build.current()
     article = current.kb.by_path(page.file.src_uri)
-    if article is None or not article.number or not publication.is_published(current.kb, article, current.audience):
-        return None
-    return article
+    served = publication.served(current.kb, article, current.audience) if article is not None else None
+    return served if served is not None and served.number else None
+
+
+def _file_name(article: Article) -> str:
+    return pdf.file_name(article.number or "", str(article.fields.get("version", "")))
 
 
 class _Progress:

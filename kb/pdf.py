@@ -41,6 +41,14 @@ class Outcome:
     loaded: dict[str, str] = field(default_factory=dict)  # local files the render read, with their digests
 
 
+@dataclass(frozen=True)
+class RenderContext:
+    """What every render of a build shares."""
+    css: str
+    site_dir: str
+    site_url: str  # pages' addresses under it are read from site_dir
+
+
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
@@ -96,9 +104,7 @@ def render_all(jobs: list[Job], *, css: str, site_dir: Path, site_url: str, cach
             report.outcomes.append(Outcome(job))
         else:
             pending.append(job)
-    from kb import pdf_engine  # WeasyPrint takes most of a second to import: only when there is work
-
-    context = pdf_engine.Context(css, str(site_dir), site_url)
+    context = RenderContext(css, str(site_dir), site_url)
     for outcome in _render_pending(pending, context, workers or os.cpu_count() or 1, progress):
         if cache is not None and outcome.error is None:
             cache.store(outcome.job, outcome.loaded)
@@ -110,12 +116,12 @@ def render_all(jobs: list[Job], *, css: str, site_dir: Path, site_url: str, cach
 # Helper functions
 
 
-def _render_pending(jobs: list[Job], context, workers: int,
+def _render_pending(jobs: list[Job], context: RenderContext, workers: int,
                     progress: Callable[[int, int], None] | None) -> list[Outcome]:
-    from kb import pdf_engine
-
     if not jobs:
         return []
+    from kb import pdf_engine  # WeasyPrint takes most of a second to import: only when there is work
+
     # A worker process costs about a render's worth of start-up: only worth it beyond a few articles.
     if workers < 2 or len(jobs) < 4:
         pdf_engine.init_worker(context)
@@ -144,8 +150,8 @@ def _render_pending(jobs: list[Job], context, workers: int,
 
 def _outcome(job: Job, result: tuple[str | None, dict[str, str]]) -> Outcome:
     error, loaded = result
-    if error is not None:
-        job.target.unlink(missing_ok=True)  # no half-right PDF is ever published
+    if error is not None and job.target.is_file():
+        job.target.unlink()  # no half-right PDF is ever published
     return Outcome(job, rendered=True, error=error, loaded=loaded)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -17,19 +16,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from kb.pdf import Job, digest_file
+from kb.pdf import Job, RenderContext, digest_file
 
 # WeasyPrint only logs these, and renders on without the image, font or stylesheet: for a controlled copy
 # that is a failure.
 _FAILURES = ("Failed to", "Font-face")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every render in a build shares."""
-    css: str
-    site_dir: str
-    site_url: str
 
 
 class SiteFetcher(URLFetcher):
@@ -59,7 +50,7 @@ class SiteFetcher(URLFetcher):
 _worker: dict[str, object] = {}  # per process: the parsed stylesheet, fonts and fetcher, built once
 
 
-def init_worker(context: Context) -> None:
+def init_worker(context: RenderContext) -> None:
     if _worker.get("context") == context:
         return
     fonts = FontConfiguration()

@@ -27,6 +27,7 @@ ARTICLES = {
     "20.002": ("phones", "20.002-withdrawn-fax", "withdrawn", "public", "jo", None, None, []),
 }
 SECRET = "ZEBRAFISH"  # a word only internal-only articles use: it must never reach the public build
+CODE_ARTICLE, CODE_LINE = "10.002", "\n\niCloud answers: `554 5.7.1 [CS01] Message rejected due to local policy`."
 PUBLIC_NUMBERS = {"10.001", "10.002", "10.004", "20.001"}
 INTERNAL_NUMBERS = {"10.003", "10.005"}
 
@@ -56,7 +57,8 @@ def make_fixture_kb(dest: Path) -> Path:
                 "No longer used.")
         else:
             text = _article(number, name, "1.0", status, audience, author, approval, review, tags, [
-                (approval, "0.0", "First version"), (approval, "1.0", "Approved")], f"Body of {number}.{secret}")
+                (approval, "0.0", "First version"), (approval, "1.0", "Approved")],
+                f"Body of {number}.{secret}{CODE_LINE if number == CODE_ARTICLE else ''}")
         (docs / book).mkdir(exist_ok=True)
         (docs / book / f"{stem}.md").write_text(text, encoding="utf-8")
     return dest

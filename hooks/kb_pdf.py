@@ -66,11 +66,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
     target = Path(config.site_dir) / pdf.PDF_DIR / _file_name(article)
     if any(job.target == target for job in printing.jobs):
         return None  # an approved copy served at its article's address too: one PDF of it is enough
-    html = printing.env.get_template("kb/pdf.html").render(
-        config=config, page=page, base_url=".", kb_pdf=None,
-        kb_article=views.article_view(current.kb, article, current.audience),
-        kb_print={"date": current.kb.settings.policy.format_date(current.today),
-                  "iso_date": current.today.isoformat(), "superseded": article.status == "superseded"})
+    try:
+        html = printing.env.get_template("kb/pdf.html").render(
+            config=config, page=page, base_url=".", kb_pdf=None,
+            kb_article=views.article_view(current.kb, article, current.audience),
+            kb_print={"date": current.kb.settings.policy.format_date(current.today),
+                      "iso_date": current.today.isoformat(), "superseded": article.status == "superseded"})
+    except Exception as exc:  # one article's printable document must not stop the others' PDFs
+        log.error(f"{article.path}: PDF: the printable document could not be made ({type(exc).__name__}: {exc})")
+        return None
     site_url = config.site_url or Path(config.site_dir).resolve().as_uri() + "/"
     printing.jobs.append(pdf.Job(source=article.path, html=html, target=target,
                                  base_url=site_url.rstrip("/") + "/" + page.url))

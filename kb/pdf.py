@@ -109,6 +109,8 @@ def render_all(jobs: list[Job], *, css: str, site_dir: Path, site_url: str, cach
         if cache is not None and outcome.error is None:
             cache.store(outcome.job, outcome.loaded)
         report.outcomes.append(outcome)
+    if cache is not None:
+        cache.prune()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -166,14 +168,18 @@ class _Cache:
     """`<key>.pdf` plus `<key>.json` (the local files it loaded, with digests) under the cache folder.
 
     The key covers the HTML (which carries the print date), the stylesheet, WeasyPrint's version and the
-    page's address; the digests catch an image or font that changed under an unchanged page.
+    page's address; the digests catch an image or font that changed under an unchanged page. Entries no
+    publish has used for KEEP_DAYS are removed.
     """
+
+    KEEP_DAYS = 30
 
     def __init__(self, folder: Path, css: str) -> None:
         from importlib.metadata import version
 
         self.folder = folder
         self.salt = f"weasyprint {version('weasyprint')}\0{css}\0"
+        self.digests: dict[str, str] = {}  # the fonts are shared by every PDF: hash each file once a run
 
     def key(self, job: Job) -> str:
         return hashlib.sha256(f"{self.salt}{job.base_url}\0{job.html}".encode()).hexdigest()
@@ -185,11 +191,27 @@ class _Cache:
             loaded = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        if not pdf.is_file() or any(digest_file(Path(p)) != d for p, d in loaded.items()):
+        if not pdf.is_file() or any(self.digest(p) != d for p, d in loaded.items()):
             return False
         job.target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, job.target)
+        os.utime(manifest)  # used today: kept by prune()
         return True
+
+    def digest(self, path: str) -> str:
+        if path not in self.digests:
+            self.digests[path] = digest_file(Path(path))
+        return self.digests[path]
+
+    def prune(self) -> None:
+        cutoff = time.time() - self.KEEP_DAYS * 86400
+        for manifest in self.folder.glob("*.json"):
+            try:
+                if manifest.stat().st_mtime < cutoff:
+                    manifest.with_suffix(".pdf").unlink(missing_ok=True)
+                    manifest.unlink()
+            except OSError:
+                pass
 
     def store(self, job: Job, loaded: dict[str, str]) -> None:
         key = self.key(job)

@@ -31,6 +31,7 @@ class SiteFetcher(URLFetcher):
         self.site_dir = Path(site_dir).resolve()
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.loaded: dict[str, str] = {}
+        self.failed: list[str] = []  # addresses that could not be loaded, for messages WeasyPrint leaves vague
 
     def fetch(self, url, headers=None):
         if self.site_url and url.startswith(self.site_url):
@@ -40,7 +41,11 @@ class SiteFetcher(URLFetcher):
             url = local.as_uri()
         elif url.split(":", 1)[0].lower() in ("http", "https"):
             raise ValueError(f"{url} is not part of the site, and a PDF loads nothing from the network")
-        response = super().fetch(url, headers)
+        try:
+            response = super().fetch(url, headers)
+        except Exception:
+            self.failed.append(unquote(url))
+            raise
         if url.startswith("file:"):
             local = Path(unquote(urlsplit(url).path))
             self.loaded[str(local)] = digest_file(local)
@@ -58,6 +63,7 @@ def init_worker(context: RenderContext) -> None:
     problems: list[str] = []
     with _collecting(problems):  # the stylesheet's fonts load here, once: their failures belong to every PDF
         stylesheet = CSS(string=context.css, font_config=fonts, url_fetcher=fetcher)
+    problems += [f"Failed to load font at {url!r}" for url in fetcher.failed]
     _worker.update(context=context, fonts=fonts, fetcher=fetcher, css=stylesheet, problems=problems,
                    loaded=dict(fetcher.loaded))
 

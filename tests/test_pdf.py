@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ def test_a_missing_font_is_an_error_naming_each_article(site):
     css = CSS.replace("DejaVuSans.ttf", "NoSuchFont.ttf")
     report = pdf.render_all([job(site, "a")], css=css, site_dir=site, site_url=SITE_URL, workers=1)
     [failed] = report.failed
-    assert failed.job.source == "book/a.md" and "Font-face" in failed.error
+    assert failed.job.source == "book/a.md" and "Font-face 'KB Sans' cannot be loaded" in failed.error
+    assert "Failed to load font at 'file:///usr/share/fonts/truetype/dejavu/NoSuchFont.ttf'" in failed.error
 
 
 def test_a_page_that_fails_to_render_leaves_the_others_in_parallel_too(site):
@@ -104,3 +106,13 @@ def test_a_page_that_fails_to_render_leaves_the_others_in_parallel_too(site):
     assert "could not be rendered" in report.failed[0].error
     assert report.rendered == 5 and all((site / "pdf" / f"{n}.pdf").is_file() for n in "abdef")
     assert report.summary().startswith("PDFs: 5 rendered, 0 reused, 1 failed (6 articles")
+
+
+def test_cache_entries_no_publish_used_for_a_month_are_removed(site, tmp_path):
+    cache = tmp_path / "cache"
+    render(site, [job(site, "a")], cache)
+    [manifest] = cache.glob("*.json")
+    os.utime(manifest, (0, 0))  # last used long ago
+    render(site, [job(site, "b")], cache)
+    assert not manifest.exists() and not manifest.with_suffix(".pdf").exists()
+    assert len(list(cache.glob("*.pdf"))) == 1

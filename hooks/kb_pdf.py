@@ -71,7 +71,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
             config=config, page=page, base_url=".", kb_pdf=None,
             kb_article=views.article_view(current.kb, article, current.audience),
             kb_print={"date": current.kb.settings.policy.format_date(current.today),
-                      "iso_date": current.today.isoformat(), "superseded": article.status == "superseded"})
+                      "iso_date": current.today.isoformat(), "state": _state(article)})
     except Exception as exc:  # one article's printable document must not stop the others' PDFs
         log.error(f"{article.path}: PDF: the printable document could not be made ({type(exc).__name__}: {exc})")
         return None
@@ -113,6 +113,11 @@ def _article(page: Page) -> Article | None:
     article = current.kb.by_path(page.file.src_uri)
     served = publication.served(current.kb, article, current.audience) if article is not None else None
     return served if served is not None and served.number else None
+
+
+def _state(article: Article) -> str:
+    """What every page of a copy that is not the current version says: Superseded, Draft or Withdrawn."""
+    return "" if article.status == "current" else str(article.status or "").capitalize()
 
 
 def _file_name(article: Article) -> str:

@@ -23,9 +23,9 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-def publish(project: Path, site: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
+def publish(project: Path, site: Path, today: str = TODAY, **env: str) -> subprocess.CompletedProcess[str]:
     """`make publish` in `project`, with MkDocs' INFO lines (the PDF summary) kept."""
-    env = {**os.environ, "KB_AUDIENCE": "public", "KB_TODAY": today, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "KB_AUDIENCE": "public", "KB_TODAY": today, "NO_MKDOCS_2_WARNING": "1", **env}
     return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)], capture_output=True,
                           text=True, env=env, cwd=project)
 
@@ -133,9 +133,14 @@ def test_publish_reuses_unchanged_pdfs_and_a_broken_article_fails_alone(tmp_path
     assert sorted(p.name for p in (tmp_path / "three" / "pdf").iterdir()) == ["50.001-v1.0.pdf"]
 
 
-def test_a_superseded_version_says_so_on_every_page(tmp_path):
+def test_a_superseded_version_or_a_draft_says_so_on_every_page(tmp_path):
     project = fixture_project(tmp_path)
     assert run_kb(project, "revise", "50.001", "--change", "Clearer steps", "--author", "neil").returncode == 0
+    internal = publish(project, tmp_path / "internal", KB_AUDIENCE="internal", KB_PDF="1")
+    assert internal.returncode == 0, internal.stderr
+    draft = PdfReader(tmp_path / "internal" / "pdf" / "50.001-v1.1.pdf")
+    assert all(margins(page)[0] == "50.001 Printing a controlled copy Version 1.1 Draft" for page in draft.pages)
+
     assert run_kb(project, "approve", "50.001", "--by", "Safeharbour Support").returncode == 0
     result = publish(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr

@@ -217,7 +217,11 @@ class _Cache:
         key = self.key(job)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(job.target, self.folder / f"{key}.pdf")
-            (self.folder / f"{key}.json").write_text(json.dumps(loaded, indent=0), encoding="utf-8")
+            # written aside and renamed: a publish running at the same time never reads half a file
+            for name, write in ((f"{key}.pdf", lambda tmp: shutil.copyfile(job.target, tmp)),
+                                (f"{key}.json", lambda tmp: tmp.write_text(json.dumps(loaded), encoding="utf-8"))):
+                temporary = self.folder / f".{name}.{os.getpid()}"
+                write(temporary)
+                os.replace(temporary, self.folder / name)
         except OSError:
             pass  # a cache that cannot be written only costs time on the next publish

@@ -102,3 +102,11 @@ def test_schema_describes_the_front_matter(tmp_path):
     assert set(dc["required"]) >= {"number", "name", "version", "status", "author", "abstract", "scope"}
     assert dc["properties"]["status"]["enum"] == ["draft", "current", "superseded", "withdrawn"]
     assert dc["additionalProperties"] is False
+
+
+def test_committed_schema_is_current(tmp_path):
+    from conftest import ROOT
+
+    printed = json.loads(run_kb(tmp_path, "schema").stdout)
+    committed = json.loads((ROOT / "schemas" / "front-matter.schema.json").read_text())
+    assert printed == committed, "run: .venv/bin/kb schema > schemas/front-matter.schema.json"

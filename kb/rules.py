@@ -57,9 +57,15 @@ def _typecheck(article: Article) -> Iterator[Problem]:
         parsed = ArticleMeta.model_validate(meta)
     except ValidationError as exc:
         failed: set[tuple[Any, ...]] = set()
-        for error in exc.errors():
+        errors = exc.errors()
+        # a misspelt key already says "did you mean 'abstract'?": not "abstract is required" too
+        meant = {tuple(e["loc"][:-1]) + (m,) for e in errors if e["type"] == "extra_forbidden"
+                 for m in difflib.get_close_matches(str(e["loc"][-1]), _known_keys(tuple(e["loc"])), n=1, cutoff=0.6)}
+        for error in errors:
             loc = tuple(error["loc"])
             failed.add(loc[:2])
+            if error["type"] == "missing" and loc in meant:
+                continue
             yield _translate(article, error)
         _keep_valid(article, failed)
         return
@@ -93,9 +99,7 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
-        known = {1: DC_KEYS if loc[0] == "document_control" else TOP_KEYS, 3: ROW_KEYS}.get(len(loc), TOP_KEYS)
-        if loc[0] == "document_control" and len(loc) == 2:
-            known = DC_KEYS
+        known = _known_keys(loc)
         hint = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
         if name == "title" and len(loc) == 1:
             message = "unknown key: the title is made from document_control number and name"
@@ -135,6 +139,15 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     if kind == "list_type":
         return _problem(article, loc, f"must be a list, not {_kind(value)}", value)
     return _problem(article, loc, f"{error['msg']} (got {describe(value)})", value)
+
+
+def _known_keys(loc: tuple[Any, ...]) -> tuple[str, ...]:
+    """The keys allowed where an unknown key `loc` stands."""
+    if len(loc) == 2 and loc[0] == "document_control":
+        return DC_KEYS
+    if len(loc) == 3 and loc[0] == "change_control":
+        return ROW_KEYS
+    return TOP_KEYS
 
 
 def _kind(value: Any) -> str:

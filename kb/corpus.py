@@ -10,7 +10,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from kb import frontmatter, rules
+from kb import forms, frontmatter, rules
 from kb.model import Article, Author, article_path_of_archive, version_key
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
@@ -28,14 +28,21 @@ class KnowledgeBase:
     problems: list[Problem] = field(default_factory=list)
     _paths: dict[str, Article] = field(default_factory=dict, repr=False)
     _numbers: dict[str, Article] = field(default_factory=dict, repr=False)
+    _archives: dict[str, list[Article]] = field(default_factory=dict, repr=False)  # by their article's path
 
     def reindex(self) -> None:
-        """Rebuild the look-ups after `articles` changed."""
+        """Rebuild the look-ups after `articles` changed (every page asks for them: no scan of the KB per page)."""
         self._paths = {a.path: a for a in self.articles}
         self._numbers = {}
+        self._archives = {}
         for a in self.articles:
-            if not a.is_archive and a.number is not None:
+            if a.is_archive:
+                if a.fields.get("version"):
+                    self._archives.setdefault(article_path_of_archive(a.path), []).append(a)
+            elif a.number is not None:
                 self._numbers.setdefault(a.number, a)
+        for found in self._archives.values():
+            found.sort(key=lambda a: version_key(a.fields["version"]))
 
     @property
     def errors(self) -> list[Problem]:
@@ -54,9 +61,7 @@ class KnowledgeBase:
 
     def archives_of(self, article: Article) -> list[Article]:
         """Archived versions of `article`, oldest first."""
-        found = [a for a in self.articles
-                 if a.is_archive and article_path_of_archive(a.path) == article.path and a.fields.get("version")]
-        return sorted(found, key=lambda a: version_key(a.fields["version"]))
+        return list(self._archives.get(article.path, ()))
 
     def review(self, article: Article) -> ReviewStatus | None:
         review_date = article.fields.get("review_date")
@@ -72,6 +77,8 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     for rel, text in _markdown_files(settings.docs_dir, kb.problems):
         article, problems = read_article(rel, text)
         kb.problems += problems
+        if forms.BLOCK_MARK in text:
+            kb.problems += forms.check_page(rel, text)[1]
         if article is not None:
             kb.articles.append(article)
     for article in kb.articles:

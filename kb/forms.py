@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kb.problems import Problem, describe
 
 BLOCK_NAME = "kb-form"
+BLOCK_MARK = f"/// {BLOCK_NAME}"  # how a page that holds a form block is told apart cheaply
 
 # The block's opening line and its indented data, read as pymdownx.blocks reads them.
 _START = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")

@@ -110,3 +110,13 @@ def test_committed_schema_is_current(tmp_path):
     printed = json.loads(run_kb(tmp_path, "schema").stdout)
     committed = json.loads((ROOT / "schemas" / "front-matter.schema.json").read_text())
     assert printed == committed, "run: .venv/bin/kb schema > schemas/front-matter.schema.json"
+
+
+def test_kb_check_reports_a_wrong_form_block(tmp_path):
+    project = project_with(tmp_path, CASES[:1])
+    article = project / "docs" / "cases" / "case-00.md"
+    article.write_text(article.read_text() + "\n/// kb-form | Ticket\n    subject: Hello\n    fields:\n"
+                       "      - {label: Name, kind: colour}\n///\n")
+    result = run_kb(project, "check")
+    assert result.returncode == 1
+    assert "cases/case-00.md:" in result.stdout and "kb-form" in result.stdout and "colour" in result.stdout

@@ -58,8 +58,7 @@ def test_a_wrong_form_block_is_a_build_error_naming_the_article(tmp_path, change
     project = _project_with(tmp_path, change)
     result = run_mkdocs(project, tmp_path / "site")
     assert result.returncode != 0
-    assert ("1 problem(s) in the form block of 65.043 Emails being sent to icloud.com addresses being rejected "
-            f"({ARTICLE})") in result.stderr
+    assert "1 problem(s) in the knowledge base" in result.stderr  # found by the same check as `kb check`
     line = next(i for i, text in enumerate(project.joinpath("docs", ARTICLE).read_text().splitlines(), 1)
                 if text.startswith("/// kb-form"))
     assert f"{ARTICLE}:{line}: {message}" in result.stderr

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT, run_mkdocs
+from conftest import ROOT, copy_project, run_mkdocs
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +91,11 @@ def test_offline_copy_opens_from_a_folder_with_search_and_sorting(offline_site, 
     assert [url for url in seen if not url.startswith("file://")] == []
     html = (offline_site / "index.html").read_text(encoding="utf-8")
     assert "unpkg.com" not in html and '"navigation.instant"' not in html
+
+
+def test_an_asset_on_another_host_fails_the_strict_build(tmp_path):
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    (project / "docs" / "index.md").write_text("# Home\n\n![Logo](https://cdn.example.com/logo.png)\n", encoding="utf-8")
+    result = run_mkdocs(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "External file: https://cdn.example.com/logo.png" in result.stderr

@@ -136,7 +136,7 @@ def _render_pending(jobs: list[Job], context: RenderContext, workers: int,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     outcomes = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
-                             initializer=pdf_engine.init_worker, initargs=(context,)) as pool:
+                             initializer=pdf_engine.init_pool_worker, initargs=(context,)) as pool:
         futures: dict[Future, Job] = {pool.submit(pdf_engine.render_one, job): job for job in jobs}
         for done, future in enumerate(as_completed(futures), 1):
             job = futures[future]

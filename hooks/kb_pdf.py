@@ -89,7 +89,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     report = pdf.render_all(printing.jobs, css=css, site_dir=Path(config.site_dir), site_url=config.site_url or "",
                             cache_dir=Path(config.config_file_path).parent / ".cache" / "pdf",
                             progress=_Progress())
-    for outcome in report.failed:
+    for outcome in sorted(report.failed, key=lambda o: o.job.source):
         log.error(f"{outcome.job.source}: PDF: {outcome.error}")
     log.info(report.summary())
 

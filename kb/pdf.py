@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -133,7 +134,10 @@ def _render_pending(jobs: list[Job], context: RenderContext, workers: int,
             if progress:
                 progress(done, len(jobs))
         return outcomes
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    # fork starts workers at once with WeasyPrint already loaded; it is unsafe beside other threads (mkdocs serve)
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if "fork" in methods and threading.active_count() == 1 else \
+        "forkserver" if "forkserver" in methods else "spawn"
     outcomes = []
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context(method),
                              initializer=pdf_engine.init_pool_worker, initargs=(context,)) as pool:

@@ -5,7 +5,7 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish offline test chromium pdf-libs clean
+.PHONY: install serve build publish offline test bench chromium pdf-libs clean
 
 install: $(STAMP)
 
@@ -53,6 +53,13 @@ pdf-libs:
 
 test: install chromium pdf-libs
 	$(VENV)/bin/pytest -q
+
+# Benchmarks (benchmarks/bench.py): KB build against plain Material, kb check, PDFs, memory, mkdocs serve.
+# make bench N=1000 REPEAT=3; SIZES=300,1000,3000 adds the growth table.
+N      ?= 1000
+REPEAT ?= 3
+bench: install pdf-libs
+	$(PY) benchmarks/bench.py --n $(N) --repeat $(REPEAT) $(if $(SIZES),--sizes $(SIZES))
 
 clean:
 	rm -rf site site-offline site-offline.zip .pytest_cache

@@ -1,0 +1,24 @@
+"""The benchmark runs end to end on a tiny KB. It proves the script works; it asserts no timings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_benchmark_runs_at_tiny_size(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--n", "12", "--repeat", "1",
+         "--serve-timeout", "120", "--workdir", str(tmp_path / "work"), "--json", str(tmp_path / "bench.json")],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    for label in ("plain Material build", "internal KB build", "kb check", "public build + PDFs, cold",
+                  "public build + PDFs, unchanged", "### Growth", "### Targets"):
+        assert label in out, out
+    # a publish with nothing changed renders no PDF again
+    assert "unchanged: **0 rendered**" in out, out
+    assert "mkdocs serve: first build" in out or "mkdocs serve: not measured" in out, out
+    assert not (tmp_path / "work").exists()  # the generated corpus is cleaned up

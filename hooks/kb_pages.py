@@ -37,11 +37,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add /kb.json to every build, and /reviews/ and /reviews.ics to internal ones (after kb_hooks.py has
+    left out what this audience may not see, so URLs are those of the pages actually built)."""
     current = build.current()
     kb = current.kb
-    site_url = kb.settings.site_url.rstrip("/") + "/" if kb.settings.site_url else ""
     page_url = _page_urls(files)
-    absolute = lambda article: site_url + page_url(article) if page_url(article) is not None else None  # noqa: E731
+    absolute = _absolute(kb.settings.site_url, page_url)
     shown = dashboard.served(kb, current.audience, absolute)
     files.append(File.generated(config, "kb.json", content=catalogue.dumps(catalogue.catalogue(
         kb, current.audience, shown, _rows_by_path(kb, page_url) if current.audience == "internal" else None))))
@@ -64,6 +65,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    """Hand the dashboard its rows, and the home page its books, reviews due and recent changes."""
     current = build.current()
     kb, page_url = current.kb, current.extras["pages.url_of"]
     internal = current.audience == "internal"
@@ -96,6 +98,15 @@ def _page_urls(files: Files):
     return url_of
 
 
+def _absolute(site_url: str, page_url):
+    """Article -> the absolute URL of its page (for the catalogue and the calendar)."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    def url_of(article) -> str | None:
+        url = page_url(article)
+        return base + url if url is not None else None
+    return url_of
+
+
 def _rows_by_path(kb, page_url) -> dict[str, dashboard.ReviewRow]:
     return {row.path: row for row in dashboard.review_rows(kb, page_url)}
 
@@ -109,8 +120,7 @@ def _book_url(files: Files):
 
 def _book_title(docs_dir: Path):
     def title(slug: str) -> str:
-        found = settings.page_title(docs_dir / slug / "index.md") if (docs_dir / slug / "index.md").exists() else None
-        return found or slug.replace("-", " ").replace("_", " ").capitalize()
+        return settings.page_title(docs_dir / slug / "index.md") or slug.replace("-", " ").replace("_", " ").capitalize()
     return title
 
 

@@ -116,12 +116,14 @@ def due_rows(rows: Iterable[ReviewRow], due_within: int | None = None) -> list[R
 
 def books(shown: Iterable[Served], url_of_book: Callable[[str], "str | None"],
           title_of_book: Callable[[str], str]) -> list[dict[str, Any]]:
-    """Each book (folder) holding any article shown, with its title, link and article count, by title."""
-    tally: dict[str, int] = {}
+    """Each book (folder) holding any article shown, with its title, article count and link (its index page,
+    or its first article when it has none), by title."""
+    members: dict[str, list[Served]] = {}
     for item in shown:
-        tally[item.article.book] = tally.get(item.article.book, 0) + 1
-    out = [{"slug": slug, "title": title_of_book(slug), "url": url_of_book(slug), "articles": n}
-           for slug, n in tally.items()]
+        members.setdefault(item.article.book, []).append(item)
+    out = [{"slug": slug, "title": title_of_book(slug), "articles": len(items),
+            "url": url_of_book(slug) or min(items, key=lambda s: s.article.number or "").url}
+           for slug, items in members.items()]
     return sorted(out, key=lambda b: b["title"].lower())
 
 

@@ -67,6 +67,8 @@ def test_home_page_lists_books_due_reviews_and_recent_changes(sites):
     books = {text(li.select_one("a") or li).split(" ")[0]: text(li.select_one(".kb-home-meta"))
              for li in internal.select("ul.kb-books li")}
     assert books == {"Mail": "5 articles", "Phones": "2 articles"}
+    links = {text(a): a["href"] for a in internal.select("ul.kb-books a")}
+    assert links == {"Mail delivery": "mail/", "Phones": "phones/20.001-draft-dialplan/"}  # no index: first article
     due = [text(li) for li in internal.select(".kb-home-due li")]
     assert len(due) == 4 and due[0].startswith("Overdue 10.001 Overdue relay")
     recent = [text(li) for li in internal.select(".kb-home-recent li")]

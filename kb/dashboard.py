@@ -199,6 +199,6 @@ def reviews_command(config_file: str, due_within: int | None, fmt: str) -> None:
                        f"         review by {fmt_date(r.review_date)} ({when}); "
                        f"owner {r.owner} <{r.owner_email or 'no email in authors.yml'}>"
                        + (f"\n         {r.url}" if r.url else ""))
-        click.echo(f"{overdue} overdue, {len(rows) - overdue} due "
-                   f"(as of {kb.today.isoformat()})", err=True)
+        within = f" within {due_within} days" if due_within is not None else ""
+        click.echo(f"{overdue} overdue, {len(rows) - overdue} due{within} (as of {kb.today.isoformat()})", err=True)
     sys.exit(1 if overdue else 0)

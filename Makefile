@@ -5,13 +5,13 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish offline test bench chromium pdf-libs clean
+.PHONY: install serve build publish offline test bench chromium pdf-libs clean lock audit
 
 install: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -63,3 +63,14 @@ bench: install pdf-libs
 
 clean:
 	rm -rf site site-offline site-offline.zip .pytest_cache
+
+# requirements.in holds the pins; this writes requirements.txt with every file's hash.
+lock: install
+	$(PY) -m pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file=requirements.txt requirements.in
+
+# Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API or OSV, i.e. the internet).
+audit: install
+	$(PY) -m pip install --quiet --disable-pip-version-check pip-audit==2.10.1
+	$(VENV)/bin/pip-audit --require-hashes --disable-pip -r requirements.txt

@@ -58,9 +58,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """The home page lists books, reviews due and recent changes below its own Markdown."""
+    """The home page lists books, reviews due and recent changes below its own Markdown; archived versions
+    stay off the Tags page (Material's tags plugin reads the tags after this, as it does search)."""
     if page.is_homepage:
         page.meta.setdefault("template", HOME_TEMPLATE)
+    article = build.current().kb.by_path(page.file.src_uri)
+    if article is not None and article.is_archive:
+        page.meta.pop("tags", None)
     return None
 
 

@@ -190,3 +190,15 @@ def test_search_finds_an_article_by_rejection_code(sites, serve, page):
     results = type_search(page, "CS01")
     assert results and results[0].startswith("10.002 Due spf")
 
+
+
+def test_tags_page_lists_each_article_once_at_its_own_address(built):
+    for audience in ("internal", "public"):
+        page = soup(built(audience) / "tags" / "index.html")
+        pairs = []
+        for heading in page.select("article h2"):
+            for link in heading.find_next_sibling("ul").select("a"):
+                pairs.append((text(heading).rstrip(" ¶"), link["href"]))
+        assert ("icloud", "../apple-icloud/65.043-emails-to-icloud-rejected/") in pairs, audience
+        assert len(pairs) == len(set(pairs)), audience  # an archived version is not listed beside its article
+        assert not any(re.search(r"/v\d+\.\d+/", href) for _, href in pairs), audience

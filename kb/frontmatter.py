@@ -77,9 +77,10 @@ def read(path: str, text: str) -> FrontMatter:
     body_line = text.count("\n", 0, match.end()) + 1
     try:
         loader = _Loader(source)
+        walked = FrontMatter(None, body, body_line, {(): 1})  # lines and duplicate keys, found while building
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            data = _construct(loader, node, (), walked, path, set()) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -102,9 +103,45 @@ def read(path: str, text: str) -> FrontMatter:
         fm.problems.append(Problem(path, 2, "front matter",
                                    f"must be a mapping of keys to values, not a {type(data).__name__}"))
         return fm
-    fm.data = data
-    _index_lines(node, (), fm, path)
-    return fm
+    walked.data = data
+    return walked
+
+
+_STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "merge"))
+
+
+def _construct(loader: Any, node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str, active: set[int]) -> Any:
+    """PyYAML's construction and the line index in one walk (the front matter of every article is read on
+    every build): plain strings, lists and mappings of scalar keys are built here, several times faster than
+    PyYAML's generic constructor; anything else (dates, numbers, merge keys, aliases that loop back) is left
+    to the loader, so the result is the same."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if id(node) in active:  # an alias of a node that contains it: its lines are known already
+        return loader.construct_object(node, deep=True)
+    if not (node.tag == _SEQ or node.tag == _MAP and all(
+            isinstance(key, yaml.ScalarNode) and key.tag != _MERGE for key, _ in node.value)):
+        _index_lines(node, prefix, fm, path)
+        return loader.construct_object(node, deep=True)
+    active.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        built: Any = []
+        for index, item in enumerate(node.value):
+            fm.lines[prefix + (index,)] = item.start_mark.line + 2
+            built.append(_construct(loader, item, prefix + (index,), fm, path, active))
+    else:
+        built, seen = {}, set()
+        for key_node, value_node in node.value:
+            raw, line = key_node.value, key_node.start_mark.line + 2
+            if raw in seen:
+                fm.problems.append(Problem(path, line, ".".join(map(str, prefix + (raw,))),
+                                           "appears twice; YAML would keep only the last one"))
+            seen.add(raw)
+            fm.lines[prefix + (raw,)] = line
+            key = _construct(loader, key_node, prefix, fm, path, active)
+            built[key] = _construct(loader, value_node, prefix + (raw,), fm, path, active)
+    active.discard(id(node))
+    return built
 
 
 def _index_lines(node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str) -> None:

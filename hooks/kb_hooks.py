@@ -70,7 +70,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if article.number is None:
             continue
         address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
-        target = "../" * address.count("/") + publication.url_of(article.path)
+        target = "../" * address.count("/") + file.url
         files.append(File.generated(config, address + "index.html",
                                     content=redirect.render(target=target, title=version.title)))
     return files

@@ -181,7 +181,7 @@ def reviews_command(config_file: str, due_within: int | None, fmt: str) -> None:
     except (settings.SettingsError, dates.DateSettingError) as exc:
         raise click.ClickException(str(exc)) from None
     site_url = kb_settings.site_url.rstrip("/") + "/" if kb_settings.site_url else ""
-    rows = due_rows(review_rows(kb, lambda a: site_url + publication.url_of(a.path)), due_within)
+    rows = due_rows(review_rows(kb, lambda a: site_url + publication.url_of(a.path, kb.settings.directory_urls)), due_within)
     overdue = sum(r.state == "overdue" for r in rows)
     if fmt == "json":
         click.echo(json.dumps({"today": kb.today.isoformat(), "due_within": due_within,

@@ -45,9 +45,10 @@ def is_published(kb: KnowledgeBase, article: Article, audience: str) -> bool:
     return served(kb, article, audience) is not None
 
 
-def url_of(path: str) -> str:
-    """The site-root URL MkDocs gives a docs path (directory URLs): a/b.md -> a/b/, a/index.md -> a/."""
+def url_of(path: str, directory_urls: bool = True) -> str:
+    """The site-root URL MkDocs gives a docs path: a/b.md -> a/b/ (a/b.html without directory URLs),
+    a/index.md -> a/."""
     stem = path.removesuffix(".md")
     if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
+        return stem.removesuffix("index") + ("" if directory_urls else "index.html")
+    return stem + ("/" if directory_urls else ".html")

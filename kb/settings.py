@@ -33,6 +33,7 @@ class Settings:
     contact: dict[str, Any] = field(default_factory=dict)
     rejection_codes: Path | None = None
     raw_kb: dict[str, Any] = field(default_factory=dict)
+    directory_urls: bool = True  # MkDocs' use_directory_urls (the offline copy turns it off)
 
 
 def from_mapping(config: dict[str, Any], root: Path) -> Settings:
@@ -56,6 +57,7 @@ def from_mapping(config: dict[str, Any], root: Path) -> Settings:
         contact=kb.get("contact") or {},
         rejection_codes=(root / codes) if codes else None,
         raw_kb=kb,
+        directory_urls=config.get("use_directory_urls", True) is not False,
     )
 
 

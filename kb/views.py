@@ -11,7 +11,8 @@ from typing import Any
 from kb import versions
 from kb.corpus import KnowledgeBase
 from kb.model import Article, article_path_of_archive, version_key
-from kb.publication import served, url_of
+from kb import publication
+from kb.publication import served
 from kb.review import ReviewState
 
 INTERNAL, PUBLIC = "internal", "public"
@@ -88,7 +89,7 @@ def versions_view(kb: KnowledgeBase, article: Article, audience: str) -> list[di
         row = rows_by_version.get(version)
         on_date = page.fields.get("approval_date") or (row.date if row else None)
         out.append({"version": version, "status": page.status or "", "date": kb.settings.policy.format_date(on_date),
-                    "change": row.change if row else "", "url": url_of(page.path), "is_this": page is article})
+                    "change": row.change if row else "", "url": url_of(kb, page.path), "is_this": page is article})
     return out
 
 
@@ -99,7 +100,7 @@ def comparison_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[
         return None
     result = versions.compare(previous, article, kb.settings.policy.format_date)
     return {"older": result.older, "newer": result.newer, "fields": result.fields, "lines": result.lines,
-            "body_changed": result.body_changed, "older_url": url_of(previous.path)}
+            "body_changed": result.body_changed, "older_url": url_of(kb, previous.path)}
 
 
 def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
@@ -113,12 +114,12 @@ def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
     owner = owner_of(kb, article)
     if article.is_archive and status == "current":
         out.append(Notice("approved", "Approved version", "This is the approved version. A draft of the next "
-                          "version is being worked on.", url_of(owner.path),
+                          "version is being worked on.", url_of(kb, owner.path),
                           f"Read the draft ({owner.fields.get('version')})"))
     if status == "draft":
         approved = versions.latest_approved(kb, article)
         out.append(Notice("draft", "Draft", "This version is a draft and has not been approved.",
-                          url_of(approved.path) if approved else None,
+                          url_of(kb, approved.path) if approved else None,
                           f"Read the approved version ({approved.fields.get('version')})" if approved else None))
     elif status == "withdrawn":
         out.append(Notice("withdrawn", "Withdrawn", "This document has been withdrawn and must not be used."))
@@ -140,6 +141,10 @@ def _superseded(kb: KnowledgeBase, article: Article, audience: str) -> Notice:
     """Points at the current approved version: the public hub serves it at the article's own address."""
     owner = owner_of(kb, article)
     current = versions.latest_approved(kb, owner) or owner
-    link = url_of(owner.path) if audience != INTERNAL else url_of(current.path)
+    link = url_of(kb, owner.path) if audience != INTERNAL else url_of(kb, current.path)
     return Notice("superseded", "Superseded", f"Version {article.fields.get('version')} has been superseded "
                   "and must not be used.", link, f"Read the current version ({current.fields.get('version')})")
+
+
+def url_of(kb: KnowledgeBase, path: str) -> str:
+    return publication.url_of(path, kb.settings.directory_urls)

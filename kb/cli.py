@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any
@@ -27,7 +28,25 @@ config_option = click.option("--config-file", "-f", default="mkdocs.yml", show_d
                              type=click.Path(dir_okay=False), help="The KB's mkdocs.yml.")
 
 
-@click.group()
+class _Commands(click.Group):
+    """Commands from heavy modules (`lazy`: name -> "module:attribute") load only when they run, so that
+    `kb check` does not wait for an HTML parser to import."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, _, attribute = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Controlled-document knowledge base: check, list, revise and approve articles."""
 
@@ -137,5 +156,5 @@ def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> N
 
 
 # Commands that live beside the core module they drive register themselves below, one line each.
-from kb.importer import import_command; main.add_command(import_command)  # noqa: E402
+main.lazy["import"] = "kb.importer:import_command"  # BeautifulSoup and markdownify: a fifth of a second to import
 from kb.dashboard import reviews_command; main.add_command(reviews_command)  # noqa: E402

@@ -6,7 +6,6 @@ it the theme's template and the known iCloud rejection codes, and turns a wrong 
 
 from __future__ import annotations
 
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError

@@ -9,23 +9,8 @@ from typing import Any
 
 import click
 
-from kb import corpus, dates, settings, versions
-from kb.corpus import KnowledgeBase
-
-
-def _load(config_file: str) -> KnowledgeBase:
-    try:
-        kb_settings = settings.load(config_file)
-        today = dates.today()
-    except (settings.SettingsError, dates.DateSettingError) as exc:
-        raise click.ClickException(str(exc)) from None
-    if not kb_settings.docs_dir.is_dir():
-        raise click.ClickException(f"no docs folder at {kb_settings.docs_dir}")
-    return corpus.load(kb_settings, today)
-
-
-config_option = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True,
-                             type=click.Path(dir_okay=False), help="The KB's mkdocs.yml.")
+from kb import versions
+from kb.commands import config_option, open_kb
 
 
 class _Commands(click.Group):
@@ -56,7 +41,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_articles(config_file: str, fmt: str) -> None:
     """Every article's number, name, version, status and review date."""
-    kb = _load(config_file)
+    kb = open_kb(config_file)
     rows = [{
         "number": a.number or "", "name": a.fields.get("name", ""), "version": a.fields.get("version", ""),
         "status": a.status or "", "review_date": _iso(a.fields.get("review_date")), "path": a.path,
@@ -77,7 +62,7 @@ def list_articles(config_file: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check(config_file: str, strict: bool, fmt: str) -> None:
     """Validate every article's front matter; one line per problem, exit 1 on errors."""
-    kb = _load(config_file)
+    kb = open_kb(config_file)
     failed = bool(kb.errors) or (strict and bool(kb.warnings))
     if fmt == "json":
         click.echo(json.dumps({"ok": not failed, "articles": len(kb.articles),
@@ -106,7 +91,7 @@ def schema() -> None:
 @click.option("--author", required=True, help="Key in docs/authors.yml of who makes the change.")
 def revise(config_file: str, number: str, change: str, author: str) -> None:
     """Archive the approved version and open the next minor version as a draft."""
-    kb = _load(config_file)
+    kb = open_kb(config_file)
     _apply(lambda: versions.revise(kb, number, change, author, kb.today))
     article = kb.by_number(number)
     click.echo(f"{number}: v{article.fields['version']} archived as "
@@ -120,7 +105,7 @@ def revise(config_file: str, number: str, change: str, author: str) -> None:
 @click.option("--by", "by", required=True, help="Who approves (shown as Approval).")
 def approve(config_file: str, number: str, by: str) -> None:
     """Make the draft current, approved today; the previous version becomes superseded."""
-    kb = _load(config_file)
+    kb = open_kb(config_file)
     writes = _apply(lambda: versions.approve(kb, number, by, kb.today))
     article = kb.by_number(number)
     review = kb.settings.policy.latest_review_date(kb.today)

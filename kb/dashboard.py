@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from kb import corpus, dates, publication, settings, versions
+from kb import publication, versions
+from kb.commands import config_option, open_kb
 from kb.corpus import KnowledgeBase
 from kb.model import Article
 from kb.review import ReviewState
@@ -168,18 +169,14 @@ def iso_date(value: Any) -> str | None:
 
 
 @click.command("reviews")
-@click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
-              help="The KB's mkdocs.yml.")
+@config_option
 @click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
               help="List every review date at most DAYS away. Default: the policy's warning window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def reviews_command(config_file: str, due_within: int | None, fmt: str) -> None:
     """What is due or overdue for review, with each owner's email; exit 1 when anything is overdue."""
-    try:
-        kb_settings = settings.load(config_file)
-        kb = corpus.load(kb_settings, dates.today())
-    except (settings.SettingsError, dates.DateSettingError) as exc:
-        raise click.ClickException(str(exc)) from None
+    kb = open_kb(config_file)
+    kb_settings = kb.settings
     site_url = kb_settings.site_url.rstrip("/") + "/" if kb_settings.site_url else ""
     rows = due_rows(review_rows(kb, lambda a: site_url + publication.url_of(a.path, kb.settings.directory_urls)), due_within)
     overdue = sum(r.state == "overdue" for r in rows)

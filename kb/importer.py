@@ -32,6 +32,7 @@ from markdown.extensions.toc import slugify
 from markdownify import MarkdownConverter
 
 from kb import corpus, dates, rules, settings
+from kb.commands import config_option, open_settings
 from kb.corpus import AUTHORS_FILE
 from kb.model import Author
 from kb.problems import Problem
@@ -1004,21 +1005,14 @@ BOOK_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 @click.option("--tag", "tags", multiple=True, help="A tag for every imported article (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Replace an existing article with the same number.")
-@click.option("--config-file", "-f", default="mkdocs.yml", show_default=True, type=click.Path(dir_okay=False),
-              help="The KB's mkdocs.yml.")
+@config_option
 def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tuple[str, ...], dry_run: bool,
                    force: bool, config_file: str) -> None:
     """Import BookStack exports (Markdown or HTML) as articles in docs/BOOK/."""
     if not BOOK_RE.match(book):
         raise click.BadParameter("a book is a folder name: lower-case letters, digits, '-', '_' or '.'",
                                  param_hint="--book")
-    try:
-        kb_settings = settings.load(config_file)
-        today = dates.today()
-    except (settings.SettingsError, dates.DateSettingError) as exc:
-        raise click.ClickException(str(exc)) from None
-    if not kb_settings.docs_dir.is_dir():
-        raise click.ClickException(f"no docs folder at {kb_settings.docs_dir}")
+    kb_settings, today = open_settings(config_file)
     outcomes = import_exports(paths, kb_settings, book, audience=audience, tags=tags, force=force,
                               dry_run=dry_run, today=today)
     docs = kb_settings.docs_dir.name

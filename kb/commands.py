@@ -1,0 +1,30 @@
+"""What every `kb` command shares: the --config-file option, and opening the KB it names with clear errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from kb import corpus, dates, settings
+from kb.corpus import KnowledgeBase
+
+config_option = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True,
+                             type=click.Path(dir_okay=False), help="The KB's mkdocs.yml.")
+
+
+def open_settings(config_file: str) -> tuple[settings.Settings, date]:
+    """The KB's settings and today's date (KB_TODAY), or a ClickException saying what is wrong."""
+    try:
+        kb_settings = settings.load(config_file)
+        today = dates.today()
+    except (settings.SettingsError, dates.DateSettingError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not kb_settings.docs_dir.is_dir():
+        raise click.ClickException(f"no docs folder at {kb_settings.docs_dir}")
+    return kb_settings, today
+
+
+def open_kb(config_file: str) -> KnowledgeBase:
+    """The whole KB, read and checked."""
+    return corpus.load(*open_settings(config_file))

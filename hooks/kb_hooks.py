@@ -5,6 +5,7 @@ Listed first under `hooks:` in mkdocs.yml: it loads and checks the KB that the o
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -20,6 +22,7 @@ from kb import build, corpus, dates, publication, settings, templating, views
 from kb.model import is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
+NO_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs strips it and finds no metadata, whatever the body's first line
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -82,10 +85,20 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """An article's front matter was read with the KB: MkDocs gets the body, and on_page_markdown the
+    metadata, rather than parsing every article's YAML a second time."""
+    article = _served(page)
+    return None if article is None else NO_FRONT_MATTER + article.body.lstrip("\n")
+
+
+@event_priority(100)  # before the plugins (tags, search) read page.meta
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """An article's title is its number and name; archived versions stay out of search."""
+    """An article's metadata is its front matter; its title is its number and name; archived versions stay
+    out of search."""
     article = _served(page)
     if article is not None:
+        page.meta = {**copy.deepcopy(article.meta), **page.meta}
         # Material prints the title and description unescaped (nav, <title>, search): hand it text as HTML
         page.meta["title"] = str(escape(article.title))
         page.meta["description"] = str(escape(article.fields.get("abstract", "")))

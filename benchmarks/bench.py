@@ -272,19 +272,28 @@ def pdf_rate(result: SizeResult) -> list[float]:
     return [p["rendered"] / p["seconds"] for p in result.pdfs if p["run"] == "publish_cold" and p["seconds"]]
 
 
+def pdf_cpu_rate(result: SizeResult) -> list[float]:
+    """PDFs per second the machine's cores would render if they were ours alone: the CPU time of a cold
+    publish less that of the unchanged one (same build, no rendering) is the rendering's, spread over the cores."""
+    cold = [p for p in result.pdfs if p["run"] == "publish_cold"]
+    pairs = zip(cold, result.runs["publish_cold"], result.runs["publish_warm"])
+    return [p["rendered"] / ((c.cpu - w.cpu) / (os.cpu_count() or 1)) for p, c, w in pairs if c.cpu > w.cpu]
+
+
 def warm_rendered(result: SizeResult) -> int:
     return max((int(p["rendered"]) for p in result.pdfs if p["run"] == "publish_warm"), default=-1)
 
 
 def size_table(result: SizeResult) -> str:
     n, rows = result.n, []
-    rows.append("| measure | median wall s | spread | median CPU s | s per 1,000 articles | peak RSS MiB |")
-    rows.append("|---|---:|---:|---:|---:|---:|")
+    rows.append("| measure | median wall s | spread | median CPU s | spread | wall s per 1,000 | CPU s per 1,000 "
+                "| peak RSS MiB |")
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in MEASURES:
         runs = result.runs[name]
-        walls = [r.wall for r in runs]
-        rows.append(f"| {LABELS[name]} | {_median(walls):.2f} | {_spread(walls)} | "
-                    f"{_median([r.cpu for r in runs]):.2f} | {_median(walls) * 1000 / n:.2f} | "
+        walls, cpus = [r.wall for r in runs], [r.cpu for r in runs]
+        rows.append(f"| {LABELS[name]} | {_median(walls):.2f} | {_spread(walls)} | {_median(cpus):.2f} | "
+                    f"{_spread(cpus)} | {_median(walls) * 1000 / n:.2f} | {_median(cpus) * 1000 / n:.2f} | "
                     f"{max(r.rss_mib for r in runs):.0f} |")
     wall, cpu = kb_ratios(result), kb_ratios(result, "cpu")
     cold = [p for p in result.pdfs if p["run"] == "publish_cold"]
@@ -293,7 +302,8 @@ def size_table(result: SizeResult) -> str:
              f"- KB build / plain Material build: **{_median(wall):.3f}×** wall ({_spread(wall, '{:.3f}')}), "
              f"{_median(cpu):.3f}× CPU ({_spread(cpu, '{:.3f}')})",
              f"- PDFs cold: {cold[0]['rendered'] if cold else 0} rendered, **{_median(pdf_rate(result)):.1f} "
-             f"articles/s** ({_spread(pdf_rate(result), '{:.1f}')}); unchanged: **{warm_rendered(result)} rendered**"]
+             f"articles/s** wall ({_spread(pdf_rate(result), '{:.1f}')}), {_median(pdf_cpu_rate(result)):.1f}/s "
+             f"on {os.cpu_count()} cores of our own (CPU time); unchanged: **{warm_rendered(result)} rendered**"]
     for mode, serve in result.serve.items():
         if isinstance(serve, dict):
             lines.append(f"- mkdocs serve{' --dirty' if mode == 'dirty' else ''}: first build "
@@ -305,39 +315,48 @@ def size_table(result: SizeResult) -> str:
 
 
 def growth_table(results: list[SizeResult]) -> str:
-    rows = ["\n### Growth: seconds per 1,000 articles (medians)\n",
+    rows = ["\n### Growth: seconds per 1,000 articles, wall (CPU), medians\n",
             "| N | plain build | KB build | KB / plain | kb check | PDFs/s cold | rendered when unchanged "
             "| peak RSS KB build | peak RSS publish | serve: edit shown |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        per = lambda name: _median([x.wall for x in r.runs[name]]) * 1000 / r.n  # noqa: E731
+        def per(name: str) -> str:  # wall (CPU)
+            wall, cpu = (_median([getattr(x, what) for x in r.runs[name]]) * 1000 / r.n for what in ("wall", "cpu"))
+            return f"{wall:.2f} ({cpu:.2f})"
         serve = r.serve.get("full")
         shown = f"{serve['edit2_s']:.1f} s" if isinstance(serve, dict) else "–"
-        rows.append(f"| {r.n} | {per('plain'):.2f} | {per('kb'):.2f} | {_median(kb_ratios(r)):.3f}× | "
-                    f"{per('check'):.2f} | {_median(pdf_rate(r)):.1f} | {warm_rendered(r)} | "
+        rows.append(f"| {r.n} | {per('plain')} | {per('kb')} | {_median(kb_ratios(r)):.3f}× "
+                    f"({_median(kb_ratios(r, 'cpu')):.3f}×) | {per('check')} | {_median(pdf_rate(r)):.1f} "
+                    f"({_median(pdf_cpu_rate(r)):.1f}) | {warm_rendered(r)} | "
                     f"{max(x.rss_mib for x in r.runs['kb']):.0f} MiB | "
                     f"{max(x.rss_mib for x in r.runs['publish_cold'] + r.runs['publish_warm']):.0f} MiB | {shown} |")
     return "\n".join(rows)
 
 
 def targets_table(results: list[SizeResult]) -> str:
+    """Each target judged on wall time, and on CPU time: on a machine others load, the wall time of a
+    single-threaded process is its CPU time plus waiting for a core."""
     def at(n: int) -> SizeResult:
         return min(results, key=lambda r: abs(r.n - n))
 
     at1000, largest = at(1000), max(results, key=lambda r: r.n)
-    ratio = _median(kb_ratios(at1000))
+    ratio, cpu_ratio = _median(kb_ratios(at1000)), _median(kb_ratios(at1000, "cpu"))
     check = _median([x.wall for x in at1000.runs["check"]]) * 1000 / at1000.n
-    rate = _median(pdf_rate(at1000))
+    check_cpu = _median([x.cpu for x in at1000.runs["check"]]) * 1000 / at1000.n
+    rate, cpu_rate = _median(pdf_rate(at1000)), _median(pdf_cpu_rate(at1000))
     warm = max(warm_rendered(r) for r in results)
     peak = max(x.rss_mib for name in MEASURES for x in largest.runs[name])
     mark = lambda ok: "met" if ok else "**not met**"  # noqa: E731
     return "\n".join([
-        "\n### Targets\n", "| target | measured | |", "|---|---|---|",
-        f"| internal build ≤ 1.10 × plain Material at N = 1,000 | {ratio:.3f}× (N = {at1000.n}) | {mark(ratio <= 1.10)} |",
-        f"| kb check < 1 s per 1,000 articles | {check:.2f} s (N = {at1000.n}) | {mark(check < 1.0)} |",
-        f"| PDFs ≥ 10 articles/s cold | {rate:.1f}/s (N = {at1000.n}) | {mark(rate >= 10)} |",
-        f"| 0 PDFs rendered when nothing changed | {warm} (every size) | {mark(warm == 0)} |",
-        f"| peak memory < 1 GiB at N = 3,000 | {peak:.0f} MiB (N = {largest.n}) | {mark(peak < 1024)} |",
+        "\n### Targets\n", "| target | wall time | | CPU time | |", "|---|---|---|---|---|",
+        f"| internal build ≤ 1.10 × plain Material (N = {at1000.n}) | {ratio:.3f}× | {mark(ratio <= 1.10)} "
+        f"| {cpu_ratio:.3f}× | {mark(cpu_ratio <= 1.10)} |",
+        f"| kb check < 1 s per 1,000 articles (N = {at1000.n}) | {check:.2f} s | {mark(check < 1.0)} "
+        f"| {check_cpu:.2f} s | {mark(check_cpu < 1.0)} |",
+        f"| PDFs ≥ 10 articles/s cold (N = {at1000.n}) | {rate:.1f}/s | {mark(rate >= 10)} "
+        f"| {cpu_rate:.1f}/s | {mark(cpu_rate >= 10)} |",
+        f"| 0 PDFs rendered when nothing changed (every size) | {warm} | {mark(warm == 0)} | | |",
+        f"| peak memory < 1 GiB (N = {largest.n}) | {peak:.0f} MiB | {mark(peak < 1024)} | | |",
     ])
 
 

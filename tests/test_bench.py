@@ -22,3 +22,8 @@ def test_benchmark_runs_at_tiny_size(tmp_path):
     assert "unchanged: **0 rendered**" in out, out
     assert "mkdocs serve: first build" in out or "mkdocs serve: not measured" in out, out
     assert not (tmp_path / "work").exists()  # the generated corpus is cleaned up
+    # the saved results print the same tables again, sizes combined
+    report = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--report",
+                             str(tmp_path / "bench.json")], capture_output=True, text=True, timeout=60)
+    assert report.returncode == 0, report.stderr
+    assert "### N = 12" in report.stdout and "### Targets" in report.stdout

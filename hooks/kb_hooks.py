@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from kb import build, corpus, dates, publication, settings, templating, views
+from kb import build, corpus, dates, links, publication, settings, templating, views
 from kb.model import is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -69,7 +69,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if version is not article:  # the public hub serves the approved copy at the article's address
             files.remove(file)
             source = (kb.settings.docs_dir / version.path).read_text(encoding="utf-8")
-            files.append(File.generated(config, article.path, content=source))
+            files.append(File.generated(config, article.path,
+                                        content=links.relocate(source, version.path, article.path)))
         if article.number is None:
             continue
         address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
@@ -89,7 +90,12 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     """An article's front matter was read with the KB: MkDocs gets the body, and on_page_markdown the
     metadata, rather than parsing every article's YAML a second time."""
     article = _served(page)
-    return None if article is None else NO_FRONT_MATTER + article.body.lstrip("\n")
+    if article is None:
+        return None
+    body = article.body.lstrip("\n")
+    if page.file.src_uri != article.path:  # an approved copy served at its article's address
+        body = links.relocate(body, article.path, page.file.src_uri)
+    return NO_FRONT_MATTER + body
 
 
 @event_priority(100)  # before the plugins (tags, search) read page.meta

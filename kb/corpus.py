@@ -10,7 +10,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from kb import forms, frontmatter, rules
+from kb import forms, frontmatter, links, rules
 from kb.model import Article, Author, article_path_of_archive, version_key
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
@@ -86,6 +86,7 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     kb.reindex()
     kb.problems += rules.check_numbers(kb.articles)
     kb.problems += check_archives(kb)
+    kb.problems += check_public_links(kb)
     kb.problems = sort_problems(kb.problems)
     return kb
 
@@ -158,6 +159,22 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
                                    rules.field_name(("change_control", len(archive.changes) - 1, "date")),
                                    f"version {version} is dated {own_date.isoformat()} here "
                                    f"but {their_date.isoformat()} in {owner.path}", value=own_date))
+    return out
+
+
+def check_public_links(kb: KnowledgeBase) -> list[Problem]:
+    """A public article must not link to an internal-only one: the public hub would have a broken link."""
+    out: list[Problem] = []
+    for article in kb.articles:
+        if article.audience != "public":
+            continue
+        for target_path, line in links.linked_pages(article.body, article.path):
+            target = kb.by_path(target_path)
+            if target is not None and target.audience != "public":
+                out.append(Problem(article.path, article.body_line + line - 1, "body",
+                                   f"links to {target_path} ({target.title}), which is internal-only: the public "
+                                   "hub cannot show it; link to a public article or make that one public",
+                                   value=target_path))
     return out
 
 

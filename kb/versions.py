@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kb import links
 from kb.corpus import KnowledgeBase
 from kb.editing import FrontMatterEditor
 from kb.model import Article, version_key
@@ -77,7 +78,8 @@ def revise(kb: KnowledgeBase, number: str, change: str, author: str, today: date
         draft.remove("document_control", key)
     draft.append_row("change_control", {"date": today, "author": author, "version": new_version,
                                         "change": change.strip()})
-    return [Write(archived, source, created=True), Write(docs / article.path, draft.text)]
+    copy = links.relocate(source, article.path, archive_path(article.path, version))  # one folder deeper
+    return [Write(archived, copy, created=True), Write(docs / article.path, draft.text)]
 
 
 def approve(kb: KnowledgeBase, number: str, by: str, today: date) -> list[Write]:

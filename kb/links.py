@@ -1,0 +1,77 @@
+"""Relative links between docs pages, found and moved in an article's Markdown.
+
+An archived version lives one folder below its article, so its relative links are rewritten when it is
+archived (and back, when the public hub serves the archived copy at the article's own address). Links in
+fenced code blocks are left alone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+# [text](target "title") and ![alt](target), and reference definitions: [id]: target
+_INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]*>|[^)\s]+)")
+_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def is_relative(target: str) -> bool:
+    """A link to another file of the site, written relative to this page."""
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc or target.startswith(("/", "#")) or not parts.path)
+
+
+def relocate(markdown: str, from_path: str, to_path: str) -> str:
+    """`markdown` of the page at docs path `from_path`, with its relative links rewritten for `to_path`."""
+    source_dir, target_dir = posixpath.dirname(from_path), posixpath.dirname(to_path)
+    if source_dir == target_dir:
+        return markdown
+
+    def move(target: str, line: int) -> str:
+        bare = target[1:-1] if target.startswith("<") else target
+        if not is_relative(bare):
+            return target
+        path, hash_, fragment = bare.partition("#")
+        resolved = posixpath.normpath(posixpath.join(source_dir, path))
+        moved = posixpath.relpath(resolved, target_dir or ".") + (path.endswith("/") and "/" or "")
+        moved += hash_ + fragment
+        return f"<{moved}>" if target.startswith("<") else moved
+
+    return _rewrite(markdown, move)
+
+
+def linked_pages(markdown: str, path: str) -> Iterator[tuple[str, int]]:
+    """(docs path, line in `markdown`) of every relative link to a Markdown page."""
+    found: list[tuple[str, int]] = []
+    base = posixpath.dirname(path)
+
+    def note(target: str, line: int) -> str:
+        bare = target[1:-1] if target.startswith("<") else target
+        file = bare.partition("#")[0]
+        if is_relative(bare) and file.endswith(".md"):
+            found.append((posixpath.normpath(posixpath.join(base, file)), line))
+        return target
+
+    _rewrite(markdown, note)
+    return iter(found)
+
+
+def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:
+    """`markdown` with every link target passed through change(target, line number)."""
+    lines = markdown.splitlines(keepends=True)
+    fence = None
+    for number, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        line = _INLINE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), line)
+        lines[number] = _REFERENCE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), line)
+    return "".join(lines)

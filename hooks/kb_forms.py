@@ -1,16 +1,14 @@
-"""MkDocs hooks for `/// kb-form` blocks: check them before Markdown runs, and render them from a template.
+"""MkDocs hooks for `/// kb-form` and `/// kb-rejection-codes` blocks: render them from templates.
 
 The block itself is the Markdown extension kb.form_block (listed under markdown_extensions); this file hands
-it the theme's template and the known iCloud rejection codes, and turns a wrong block into a build error.
+it the theme's template and the known iCloud rejection codes. A wrong block is found with the KB's other
+problems when hooks/kb_hooks.py loads the KB (kb.corpus runs kb.forms.check_page), as `kb check` finds it.
 """
 
 from __future__ import annotations
 
-
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
 from kb import build, forms, rejections, templating
 
@@ -35,18 +33,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         table = templating.autoescaped(config.theme.get_env()).get_template(CODES_TEMPLATE)
         config.mdx_configs.setdefault(CODES_EXTENSION, {})["render"] = lambda: table.render(codes=codes)
     return config
-
-
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """A wrong form block stops the build and names the article, the line and the field."""
-    source = page.file.content_string  # the whole file, so line numbers count the front matter too
-    _, problems = forms.check_page(page.file.src_uri, source)
-    if problems:
-        article = build.current().kb.by_path(page.file.src_uri)
-        name = f"{article.title} ({page.file.src_uri})" if article else page.file.src_uri
-        listing = "\n".join(f"  {problem}" for problem in problems)
-        raise PluginError(f"{len(problems)} problem(s) in the form block of {name}:\n{listing}")
-    return None
 
 
 # Helper functions

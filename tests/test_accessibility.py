@@ -90,3 +90,11 @@ def test_ticket_form_by_keyboard(built, serve, page):
         page.keyboard.press("Tab")
     assert link.evaluate("element => element === document.activeElement")
     assert link.get_attribute("href").startswith("mailto:icloudadmin@apple.com?subject=")
+
+
+def test_a_printed_superseded_page_says_so(superseded_site, serve, page):
+    page.emulate_media(media="print")
+    page.goto(f"{serve(superseded_site)}/{FIXTURE_URL}v1.0/")
+    banner = page.locator(".kb-notice-superseded")
+    assert banner.is_visible() and "superseded and must not be used" in banner.inner_text()
+    assert not page.locator(".md-header").is_visible()

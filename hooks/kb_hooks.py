@@ -19,7 +19,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from kb import build, corpus, dates, links, publication, settings, templating, views
-from kb.model import is_archive_path
+from kb.model import Article, is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
 NO_FRONT_MATTER = "---\n{}\n---\n"  # MkDocs strips it and finds no metadata, whatever the body's first line
@@ -56,7 +56,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     current = build.current()
     kb, audience = current.kb, current.audience
     redirect = templating.autoescaped(config.theme.get_env()).get_template("kb/redirect.html")
-    served: dict[str, Any] = current.extras.setdefault("served", {})
     for article in kb.articles:
         file = files.get_file_from_path(article.path)
         if file is None:
@@ -65,12 +64,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if version is None:
             files.remove(file)
             continue
-        served[article.path] = version
-        if version is not article:  # the public hub serves the approved copy at the article's address
-            files.remove(file)
-            source = (kb.settings.docs_dir / version.path).read_text(encoding="utf-8")
-            files.append(File.generated(config, article.path,
-                                        content=links.relocate(source, version.path, article.path)))
+        current.served[article.path] = version  # on_page_read_source hands MkDocs that version's text
         if article.number is None:
             continue
         address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
@@ -101,7 +95,7 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
 @event_priority(100)  # before the plugins (tags, search) read page.meta
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     """An article's metadata is its front matter; its title is its number and name; archived versions stay
-    out of search."""
+    out of search and off the Tags page."""
     article = _served(page)
     if article is not None:
         page.meta = {**copy.deepcopy(article.meta), **page.meta}
@@ -110,6 +104,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         page.meta["description"] = str(escape(article.fields.get("abstract", "")))
         if article.is_archive and page.file.src_uri == article.path:
             page.meta["search"] = {"exclude": True}
+            page.meta.pop("tags", None)
     return None
 
 
@@ -117,17 +112,15 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     current = build.current()
     article = _served(page)
     if article is not None:
-        context["kb_article"] = views.article_view(current.kb, article, current.audience)
-        if page.file.src_uri != article.path:  # an approved copy served at the article's own address
-            context["kb_article"]["noindex"] = False
+        context["kb_article"] = views.article_view(current.kb, article, current.audience, page.file.src_uri)
     return context
 
 
 # Helper functions
 
 
-def _served(page: Page) -> Any:
-    return build.current().extras.get("served", {}).get(page.file.src_uri)
+def _served(page: Page) -> Article | None:
+    return build.current().version_at(page.file.src_uri)
 
 
 def _prune(items: list[Any]) -> list[Any]:

@@ -44,8 +44,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     page_url = _page_urls(files)
     absolute = _absolute(kb.settings.site_url, page_url)
     shown = dashboard.served(kb, current.audience, absolute)
+    rows = current.extras["pages.rows"] = dashboard.review_rows(kb, page_url)  # once per build
     files.append(File.generated(config, "kb.json", content=catalogue.dumps(catalogue.catalogue(
-        kb, current.audience, shown, _rows_by_path(kb, page_url) if current.audience == "internal" else None))))
+        kb, current.audience, shown, {row.path: row for row in rows} if current.audience == "internal" else None))))
     if current.audience == "internal":
         calendar = ical.calendar(kb, dashboard.in_force_versions(kb, absolute))
         files.append(File.generated(config, "reviews.ics", content=calendar))
@@ -58,13 +59,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    """The home page lists books, reviews due and recent changes below its own Markdown; archived versions
-    stay off the Tags page (Material's tags plugin reads the tags after this, as it does search)."""
+    """The home page lists books, reviews due and recent changes below its own Markdown."""
     if page.is_homepage:
         page.meta.setdefault("template", HOME_TEMPLATE)
-    article = build.current().kb.by_path(page.file.src_uri)
-    if article is not None and article.is_archive:
-        page.meta.pop("tags", None)
     return None
 
 
@@ -74,7 +71,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     kb, page_url = current.kb, current.extras["pages.url_of"]
     internal = current.audience == "internal"
     if page.file.src_uri == REVIEWS_PAGE and internal:
-        rows = dashboard.review_rows(kb, page_url)
+        rows = current.extras["pages.rows"]
         context["kb_reviews"] = {"rows": rows, "counts": dashboard.counts(rows), "today": kb.today,
                                  "today_text": kb.settings.policy.format_date(kb.today),
                                  "warning_days": kb.settings.policy.review_warning_days,
@@ -84,7 +81,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         context["kb_home"] = {
             "books": dashboard.books(shown, _book_url(current.extras["pages.files"]), _book_title(kb.settings.docs_dir)),
             "recent": dashboard.recent_changes(kb, shown),
-            "due": dashboard.due_rows(dashboard.review_rows(kb, page_url)) if internal else None,
+            "due": dashboard.due_rows(current.extras["pages.rows"]) if internal else None,
             "reviews_url": current.extras.get("pages.reviews_url") if internal else None,
             "format_date": kb.settings.policy.format_date,
         }
@@ -109,10 +106,6 @@ def _absolute(site_url: str, page_url):
         url = page_url(article)
         return base + url if url is not None else None
     return url_of
-
-
-def _rows_by_path(kb, page_url) -> dict[str, dashboard.ReviewRow]:
-    return {row.path: row for row in dashboard.review_rows(kb, page_url)}
 
 
 def _book_url(files: Files):

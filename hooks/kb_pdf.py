@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from kb import build, pdf, publication, views
+from kb import build, pdf
 from kb.model import Article
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -54,6 +54,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     printing, article = _printing(), _article(page)
     if printing is not None and article is not None:
         context["kb_pdf"] = f"{pdf.PDF_DIR}/{_file_name(article)}"
+        printing.views[page.file.src_uri] = context["kb_article"]  # the PDF prints what the page shows
     return context
 
 
@@ -69,7 +70,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
     try:
         html = printing.env.get_template("kb/pdf.html").render(
             config=config, page=page, base_url=".", kb_pdf=None,
-            kb_article=views.article_view(current.kb, article, current.audience),
+            kb_article=printing.views.pop(page.file.src_uri),
             kb_print={"date": current.kb.settings.policy.format_date(current.today),
                       "iso_date": current.today.isoformat(), "state": _state(article)})
     except Exception as exc:  # one article's printable document must not stop the others' PDFs
@@ -100,6 +101,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 @dataclass
 class _Printing:
     jobs: list[pdf.Job] = field(default_factory=list)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # page -> kb_article, until it is printed
     env: Any = None
 
 
@@ -109,9 +111,7 @@ def _printing() -> _Printing | None:
 
 def _article(page: Page) -> Article | None:
     """The version of an article this page shows (an approved copy, while its article is a draft), if any."""
-    current = build.current()
-    article = current.kb.by_path(page.file.src_uri)
-    served = publication.served(current.kb, article, current.audience) if article is not None else None
+    served = build.current().version_at(page.file.src_uri)
     return served if served is not None and served.number else None
 
 

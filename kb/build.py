@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from kb.corpus import KnowledgeBase
+from kb.model import Article
 
 
 @dataclass
@@ -14,7 +15,12 @@ class Build:
     kb: KnowledgeBase
     audience: str
     today: date
+    served: dict[str, Article] = field(default_factory=dict)  # docs path of a page -> the version it shows
     extras: dict[str, Any] = field(default_factory=dict)  # per-feature state (e.g. pages seen by a hook)
+
+    def version_at(self, src_uri: str) -> Article | None:
+        """The article version a page of this build shows (an approved copy at a draft's address), if any."""
+        return self.served.get(src_uri)
 
 
 _current: Build | None = None

@@ -34,8 +34,9 @@ def author_view(kb: KnowledgeBase, key: str | None) -> dict[str, Any]:
     return {"key": key, "name": author.name, "team": author.team, "email": author.email}
 
 
-def article_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[str, Any]:
-    """Everything the Document Control and Change Control tables and the notices need."""
+def article_view(kb: KnowledgeBase, article: Article, audience: str, address: str | None = None) -> dict[str, Any]:
+    """Everything the Document Control and Change Control tables and the notices need. `address` is the docs
+    path of the page showing it, when that is not the version's own (an approved copy at its article's)."""
     f = article.fields
     fmt = kb.settings.policy.format_date
     status = f.get("status") or ""
@@ -63,7 +64,7 @@ def article_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[str
         ],
         "notices": notices(kb, article, audience),
         "is_archive": article.is_archive,
-        "noindex": article.is_archive,
+        "noindex": article.is_archive and (address or article.path) == article.path,
         "versions": versions_view(kb, article, audience),
         "comparison": comparison_view(kb, article, audience),
     }

@@ -13,7 +13,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 from conftest import ROOT, copy_project, run_kb, run_mkdocs
 from kb import frontmatter
 from kb import settings
-from kb.importer import _label, import_exports, render_article
+from kb.importer import import_exports, render_article
+from kb.importer.control import row_label
 
 FIXTURES = ROOT / "tests" / "fixtures" / "bookstack"
 REAL = FIXTURES / "65.043-bookstack-export.md"
@@ -341,12 +342,12 @@ def test_html_document_without_page_content_is_refused(tmp_path):
     ("Next review date", "review_date"), ("Approved by", "approval"), ("Input", "inputs"),
 ])
 def test_row_labels_are_matched_tolerantly(text, field):
-    assert _label(text)[0] == field
+    assert row_label(text)[0] == field
 
 
 @pytest.mark.parametrize("text", ["None", "Safeharbour Support", "v1.0 Current", "This document applies to anyone"])
 def test_values_are_not_mistaken_for_labels(text):
-    assert _label(text)[0] is None
+    assert row_label(text)[0] is None
 
 
 @hsettings(max_examples=60, deadline=None)

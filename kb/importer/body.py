@@ -1,0 +1,194 @@
+"""The body: the HTML between the START/END OF DOCUMENT markers becomes the KB's Markdown.
+
+The editor's spans, styles and Word attributes go; headings, lists, links, emphasis, code blocks and tables
+stay; callouts become admonitions and <details> collapsible blocks (markdownify, with the KB's converters).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from markdown.extensions.toc import slugify
+from markdownify import MarkdownConverter
+
+from kb.importer.common import callout, text_of
+from kb.importer.media import save_images
+
+if TYPE_CHECKING:
+    from kb.importer.sections import ControlledPage
+
+KEEP_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
+                   "th": {"colspan", "rowspan"}, "ol": {"start"}, "code": {"class"}, "pre": {"class"},
+                   "p": {"class"}, "details": {"open"}}
+UNWRAP = ("span", "font", "u", "ins", "mark", "small", "big", "abbr", "center", "o:p", "section", "article")
+
+
+def body_markdown(page: ControlledPage, source: Path, book: str, stem: str, notes: list[str]) -> tuple[str, dict[str, bytes]]:
+    container = BeautifulSoup("<div></div>", "lxml").div
+    for block in page.body:
+        container.append(block.extract())
+    ids = {str(el["id"]): el for el in container.find_all(id=True)}
+    images = save_images(container, source, book, stem, notes)
+    _links(container, ids, notes)
+    for comment in container.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for frame in container.find_all(["iframe", "embed", "object"]):
+        src = frame.get("src") or frame.get("data") or ""
+        notes.append(f"embedded {frame.name} {src or '(no source)'} became a link")
+        link = BeautifulSoup(f'<p><a href="{html.escape(src)}">{html.escape(src)}</a></p>', "lxml").p
+        frame.replace_with(link)
+    if container.find("u"):
+        notes.append("underlining has no Markdown: dropped, the text kept")
+    for tag in container.find_all(UNWRAP):
+        tag.unwrap()
+    for heading in container.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        for bold in heading.find_all(["strong", "b"]):  # a heading is bold already
+            bold.unwrap()
+    for tag in container.find_all(True):
+        allowed = KEEP_ATTRIBUTES.get(tag.name, set())
+        tag.attrs = {k: v for k, v in tag.attrs.items() if k in allowed}
+        if tag.name == "p" and "class" in tag.attrs and callout(tag) is None:
+            del tag.attrs["class"]
+    for cell in container.find_all(["td", "th"]):
+        if cell.get("colspan") not in (None, "1") or cell.get("rowspan") not in (None, "1"):
+            notes.append("a table in the body has merged cells, which Markdown tables cannot hold: check it")
+            break
+    _paragraph_breaks(container)
+    for text_node in container.find_all(string=True):
+        if "\xa0" in text_node:
+            text_node.replace_with(text_node.replace("\xa0", " "))
+    converted = _BodyConverter(heading_style="ATX", bullets="-", escape_underscores=False,
+                               code_language_callback=_code_language).convert_soup(container)
+    return _tidy_markdown(converted), images
+
+
+
+def _links(container: Tag, ids: dict[str, Tag], notes: list[str]) -> None:
+    """BookStack's in-page anchors (#bkmrk-…) point at the heading's new anchor; links into the old KB noted."""
+    for link in container.find_all("a"):
+        href = str(link.get("href") or "").strip()
+        if link.find("img") is not None and not text_of(link) and _is_image_url(href):
+            link.unwrap()  # BookStack links each image to its full size on the old KB: the image is here now
+            continue
+        fragment = urlsplit(href).fragment
+        if fragment.startswith("bkmrk-") and urlsplit(href).path in ("", "/"):
+            target = ids.get(fragment)
+            if target is not None and target.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                link["href"] = "#" + slugify(text_of(target), "-")
+            else:
+                notes.append(f"link to #{fragment} on the old page has no heading to point at: kept as text")
+                link.unwrap()
+        elif "/books/" in href and "/page/" in href:
+            notes.append(f"link into the old knowledge base kept as it is: {href}")
+
+
+def _is_image_url(href: str) -> bool:
+    path = urlsplit(href).path.lower()
+    return "/uploads/images/" in path or path.rsplit(".", 1)[-1] in ("png", "jpg", "jpeg", "gif", "webp", "svg")
+
+
+def _paragraph_breaks(container: Tag) -> None:
+    """Two line breaks in a row meant a new paragraph in BookStack; a break at a paragraph's edge meant nothing."""
+    for para in container.find_all("p"):
+        groups: list[list[Any]] = [[]]
+        breaks = 0
+        for child in list(para.children):
+            is_space = isinstance(child, NavigableString) and not child.strip()
+            if isinstance(child, Tag) and child.name == "br":
+                breaks += 1
+            elif not is_space:
+                if breaks >= 2:
+                    groups.append([])
+                breaks = 0
+            groups[-1].append(child)
+        parts = [part for part in (_trim_breaks(group) for group in groups) if part]
+        kept = {id(child) for part in parts for child in part}
+        for child in list(para.children):
+            if id(child) not in kept:
+                child.extract()
+        if len(parts) <= 1:
+            continue
+        for part in parts:
+            new = BeautifulSoup("<p></p>", "lxml").p
+            if para.get("class"):
+                new["class"] = para["class"]
+            for child in part:
+                new.append(child.extract())
+            para.insert_before(new)
+        para.decompose()
+
+
+def _trim_breaks(children: list[Any]) -> list[Any]:
+    def is_break(node: Any) -> bool:
+        return (isinstance(node, Tag) and node.name == "br") or (isinstance(node, NavigableString)
+                                                                and not isinstance(node, Tag) and not node.strip())
+    start, end = 0, len(children)
+    while start < end and is_break(children[start]):
+        start += 1
+    while end > start and is_break(children[end - 1]):
+        end -= 1
+    return children[start:end]
+
+
+def _code_language(pre: Tag) -> str:
+    code = pre.find("code") or pre
+    for name in code.get("class") or []:
+        if name.startswith("language-"):
+            return name[9:].lower()
+    return ""
+
+
+class _BodyConverter(MarkdownConverter):
+    """markdownify with the KB's Markdown: callouts as admonitions, <details> as collapsible blocks, and list
+    items indented by four spaces, as Python-Markdown needs for nesting."""
+
+    def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        kind = callout(el)
+        if kind is None or "_inline" in parent_tags:
+            return super().convert_p(el, text, parent_tags)
+        return f"\n\n!!! {kind}\n\n{_indent(text.strip())}\n\n"
+
+    def convert_details(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        summary = el.find("summary")
+        title = text_of(summary) if summary is not None else "Details"
+        return f"\n\n???{'+' if el.get('open') is not None else ''} note {json.dumps(title)}\n\n{_indent(text.strip())}\n\n"
+
+    def convert_summary(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return ""
+
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = (text or "").strip()
+        if not text:
+            return "\n"
+        parent = el.parent
+        if parent is not None and parent.name == "ol":
+            start = str(parent.get("start") or "1")
+            bullet = f"{(int(start) if start.isdigit() else 1) + len(el.find_previous_siblings('li'))}."
+        else:
+            bullet = "-"
+        first, _, rest = text.partition("\n")
+        return f"{bullet} {first}" + ("\n" + _indent(rest) if rest else "") + "\n"
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
+
+
+def _tidy_markdown(text: str) -> str:
+    """At most one blank line between blocks (outside code), no whitespace-only lines."""
+    out: list[str] = []
+    fence = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if not fence and not line.strip():
+            if out and out[-1] == "":
+                continue
+            line = ""
+        out.append(line)
+    return "\n".join(out).strip("\n") + "\n"

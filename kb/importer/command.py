@@ -1,0 +1,64 @@
+"""`kb import`: the command around the importer; one line per article on stdout, what to fix on stderr."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from kb.commands import config_option, open_settings
+from kb.corpus import AUTHORS_FILE
+from kb.importer.run import import_exports
+
+BOOK_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--book", required=True, help="The book (folder under docs/) to import into, e.g. apple-icloud.")
+@click.option("--audience", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
+              help="Audience of the imported articles.")
+@click.option("--tag", "tags", multiple=True, help="A tag for every imported article (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Replace an existing article with the same number.")
+@config_option
+def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tuple[str, ...], dry_run: bool,
+                   force: bool, config_file: str) -> None:
+    """Import BookStack exports (Markdown or HTML) as articles in docs/BOOK/."""
+    if not BOOK_RE.match(book):
+        raise click.BadParameter("a book is a folder name: lower-case letters, digits, '-', '_' or '.'",
+                                 param_hint="--book")
+    kb_settings, today = open_settings(config_file)
+    outcomes = import_exports(paths, kb_settings, book, audience=audience, tags=tags, force=force,
+                              dry_run=dry_run, today=today)
+    docs = kb_settings.docs_dir.name
+    for outcome in outcomes:
+        draft = outcome.draft
+        if draft is not None:
+            for note in draft.notes:
+                click.echo(f"{outcome.source}: {note}", err=True)
+        if outcome.error is not None:
+            click.echo(f"{outcome.source}: error: {outcome.error}", err=True)
+            continue
+        assert draft is not None
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+        what = f"{draft.number} v{draft.version} {draft.status}".strip()
+        replaced = f", replacing {docs}/{outcome.replaced}" if outcome.replaced else ""
+        if dry_run:
+            click.echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.source}{replaced}")
+            for key, entry in draft.authors.items():
+                click.echo(f"would add author {key} to {docs}/{AUTHORS_FILE}: {entry}")
+            for rel in draft.images:
+                click.echo(f"would save image {docs}/{rel}")
+            click.echo(draft.text)
+        else:
+            click.echo(f"imported {outcome.source} -> {docs}/{draft.rel} ({what}){replaced}")
+    refused = sum(1 for o in outcomes if o.error is not None)
+    to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
+    if refused or to_fix:
+        done = "would be imported" if dry_run else "imported"
+        click.echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
+                   f"to fix; {refused} failed (see above)", err=True)
+    raise SystemExit(1 if refused or to_fix else 0)

@@ -5,7 +5,7 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish offline test bench chromium pdf-libs clean lock audit
+.PHONY: install serve build publish offline test bench chromium pdf-libs clean lock audit validators validator-debs
 
 install: $(STAMP)
 
@@ -51,7 +51,27 @@ pdf-libs:
 		echo "PDFs need Debian's fonts-dejavu-core and Pango: run 'sudo apt-get install fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0'" >&2; exit 1; \
 	fi
 
-test: install chromium pdf-libs
+# The validators the tests run on both builds, as a user would run them: the Nu HTML Checker (npm vnu-jar, on
+# Debian's Java) and Lighthouse (npm, on Debian's Chromium), pinned in package-lock.json; Debian's poppler-utils
+# (pdfinfo, pdftotext) and qpdf read the PDFs. Installed here when missing and running as root.
+VALIDATOR_DEBS := default-jre-headless:java poppler-utils:pdfinfo qpdf:qpdf nodejs:node npm:npm
+validators: validator-debs node_modules/.installed
+
+validator-debs:
+	@missing=""; for pair in $(VALIDATOR_DEBS); do command -v $${pair#*:} >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's$$missing for the validators"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "The validators need Debian's$$missing: run 'sudo apt-get install$$missing'" >&2; exit 1; \
+	fi
+
+node_modules/.installed: package.json package-lock.json | validator-debs
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install chromium pdf-libs validators
 	$(VENV)/bin/pytest -q
 
 # Benchmarks (benchmarks/bench.py): KB build against plain Material, kb check, PDFs, memory, mkdocs serve.

@@ -72,4 +72,11 @@ def _article(number, name, version, status, audience, author, approval, review, 
     meta = {"document_control": control,
             "change_control": [{"date": d, "author": author, "version": v, "change": c} for d, v, c in changes],
             "tags": tags}
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body + "\n"
+    return "---\n" + yaml.dump(meta, Dumper=_NoAliases, sort_keys=False) + "---\n\n" + body + "\n"
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Every value written out: front matter refuses YAML aliases (PyYAML would alias a date used twice)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True

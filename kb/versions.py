@@ -7,16 +7,23 @@ longer the newest is kept as <book>/<stem>/v<version>.md, a frozen copy at a sta
 from __future__ import annotations
 
 import difflib
+import re
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kb import links
+import yaml
+
+from kb import forms, links
 from kb.corpus import KnowledgeBase
 from kb.editing import FrontMatterEditor
 from kb.model import Article, version_key
 
+# pymdownx blocks (`/// name | argument` ... `///`) and code fences, as kb.forms reads them
+_BLOCK_START = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+_CODE_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 COMPARED_FIELDS = ("name", "version", "status", "author", "approval", "approval_date", "review_date",
                    "abstract", "scope", "inputs", "outputs", "audience")
 
@@ -140,8 +147,9 @@ class Comparison:
         return any(line["op"] != "same" for line in self.lines)
 
 
-def compare(older: Article, newer: Article, format_date: Any = str) -> Comparison:
-    """Changed document-control fields and a line diff of the body, older -> newer."""
+def compare(older: Article, newer: Article, format_date: Any = str, *, summarise_blocks: bool = False) -> Comparison:
+    """Changed document-control fields and a line diff of the body, older -> newer. With `summarise_blocks`
+    (for readers, not authors), each `///` block's syntax becomes one line saying what the reader sees."""
     result = Comparison(older.fields.get("version", ""), newer.fields.get("version", ""))
     for name in COMPARED_FIELDS:
         before, after = older.fields.get(name), newer.fields.get(name)
@@ -149,8 +157,9 @@ def compare(older: Article, newer: Article, format_date: Any = str) -> Compariso
             show = format_date if name.endswith("_date") else (lambda v: "" if v is None else str(v))
             result.fields.append({"name": name, "before": show(before) if before is not None else "",
                                   "after": show(after) if after is not None else ""})
-    old_lines = [line for line in older.body.strip().splitlines()]
-    new_lines = [line for line in newer.body.strip().splitlines()]
+    old_lines, new_lines = older.body.strip().splitlines(), newer.body.strip().splitlines()
+    if summarise_blocks:
+        old_lines, new_lines = summarised(old_lines), summarised(new_lines)
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
         if op == "equal":
             result.lines += [{"op": "same", "text": t} for t in old_lines[a1:a2]]
@@ -158,6 +167,44 @@ def compare(older: Article, newer: Article, format_date: Any = str) -> Compariso
         result.lines += [{"op": "removed", "text": t} for t in old_lines[a1:a2]]
         result.lines += [{"op": "added", "text": t} for t in new_lines[b1:b2]]
     return result
+
+
+def summarised(lines: list[str]) -> list[str]:
+    """Body lines with each `///` block (pymdownx blocks syntax, outside code fences) as a reader sees it: the
+    KB's data blocks as one line naming what they show, any other block as its content without the fences."""
+    out: list[str] = []
+    index, fence = 0, None
+    while index < len(lines):
+        line = lines[index]
+        code = _CODE_FENCE.match(line)
+        if code and (fence is None or code.group(1).startswith(fence)):
+            fence = None if fence else code.group(1)[:3]
+        start = _BLOCK_START.match(line) if fence is None else None
+        if start is None:
+            out.append(line)
+            index += 1
+            continue
+        closing = re.compile(rf"^[ ]{{0,3}}{start.group(1)}[ ]*$")
+        end = next((i for i in range(index + 1, len(lines)) if closing.match(lines[i])), len(lines))
+        name, argument, inner = start.group(2).lower(), start.group(3), lines[index + 1:end]
+        if name == forms.BLOCK_NAME:
+            out.append(_form_summary(argument, inner))
+        elif name == "kb-rejection-codes":
+            out.append("[Table: the known iCloud rejection messages, their reported meaning and what to do]")
+        else:
+            out += ([argument] if argument else []) + summarised(inner)
+        index = end + 1
+    return out
+
+
+def _form_summary(argument: str | None, inner: list[str]) -> str:
+    """One line for a `/// kb-form` block: its heading, recipient and the fields a reader fills in."""
+    try:
+        form = forms.parse_form(yaml.safe_load(textwrap.dedent("\n".join(inner))), argument)
+    except (yaml.YAMLError, forms.FormError, ValueError):
+        return f"[Email form: {argument or 'Write the email'}]"
+    fields = ", ".join(field.label for field in form.fields)
+    return f"[Email form “{form.title or 'Write the email'}” to {form.recipient}, subject “{form.subject}”: {fields}]"
 
 
 def previous_version(kb: KnowledgeBase, page: Article) -> Article | None:

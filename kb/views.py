@@ -99,7 +99,8 @@ def comparison_view(kb: KnowledgeBase, article: Article, audience: str) -> dict[
     previous = versions.previous_version(kb, article)
     if previous is None or served(kb, previous, audience) is not previous:
         return None
-    result = versions.compare(previous, article, kb.settings.policy.format_date)
+    # Readers of the hub see what changed on the page, never the blocks' authoring syntax
+    result = versions.compare(previous, article, kb.settings.policy.format_date, summarise_blocks=audience != INTERNAL)
     return {"older": result.older, "newer": result.newer, "fields": result.fields, "lines": result.lines,
             "body_changed": result.body_changed, "older_url": url_of(kb, previous.path)}
 

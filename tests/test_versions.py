@@ -125,3 +125,35 @@ def test_archives_are_checked_against_the_change_control(project):
     stray.write_text(archive.read_text().replace('version: "1.0"', 'version: "3.0"', 1))
     result = run_kb(project, "check")
     assert "v3.0.md" in result.stdout and "3.0 is not a version in the change control" in result.stdout
+
+
+def test_readers_see_blocks_summarised_never_their_syntax():
+    from kb.versions import summarised
+
+    body = """Intro.
+
+/// kb-form | Write the ticket email
+    recipient: icloudadmin@apple.com
+    subject: Open a ticket
+    fields:
+      - label: Company name
+        required: true
+      - {label: SMTP errors, kind: smtp-errors}
+///
+
+/// kb-rejection-codes
+///
+
+```text
+/// kb-form | shown as code, left alone
+```
+
+/// details | More
+Inside.
+///
+""".splitlines()
+    lines = summarised(body)
+    assert lines == ["Intro.", "", "[Email form “Write the ticket email” to icloudadmin@apple.com, subject “Open a "
+                     "ticket”: Company name, SMTP errors]", "", "[Table: the known iCloud rejection messages, their "
+                     "reported meaning and what to do]", "", "```text", "/// kb-form | shown as code, left alone", "```",
+                     "", "More", "Inside."]

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
+import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdown.extensions.toc import slugify
 from markdownify import MarkdownConverter
 
 from kb.importer.common import callout, text_of
-from kb.importer.media import save_images
+from kb.importer.media import ExportFiles, save_images
+from kb.importer.sanitise import sanitise
 
 if TYPE_CHECKING:
     from kb.importer.sections import ControlledPage
@@ -28,22 +29,29 @@ KEEP_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td":
 UNWRAP = ("span", "font", "u", "ins", "mark", "small", "big", "abbr", "center", "o:p", "section", "article")
 
 
-def body_markdown(page: ControlledPage, source: Path, book: str, stem: str, notes: list[str]) -> tuple[str, dict[str, bytes]]:
+def body_markdown(page: ControlledPage, files: ExportFiles, book: str, stem: str,
+                  notes: list[str]) -> tuple[str, dict[str, bytes]]:
+    """The body as the KB's Markdown, and the images it uses (docs-relative path -> bytes)."""
     container = BeautifulSoup("<div></div>", "lxml").div
     for block in page.body:
         container.append(block.extract())
     ids = {str(el["id"]): el for el in container.find_all(id=True)}
-    images = save_images(container, source, book, stem, notes)
+    images = save_images(container, files, book, stem, notes)
     _links(container, ids, notes)
     for comment in container.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for frame in container.find_all(["iframe", "embed", "object"]):
-        src = frame.get("src") or frame.get("data") or ""
-        notes.append(f"embedded {frame.name} {src or '(no source)'} became a link")
+        src = str(frame.get("src") or frame.get("data") or "").strip()
+        if urlsplit(src).scheme not in ("http", "https"):  # nothing on the web to point at: a file, script or data
+            notes.append(f"embedded {frame.name} {src[:60] or '(no source)'} dropped")
+            frame.replace_with(text_of(frame))
+            continue
+        notes.append(f"embedded {frame.name} {src} became a link")
         link = BeautifulSoup(f'<p><a href="{html.escape(src)}">{html.escape(src)}</a></p>', "lxml").p
         frame.replace_with(link)
     if container.find("u"):
         notes.append("underlining has no Markdown: dropped, the text kept")
+    container = sanitise(container, notes)
     for tag in container.find_all(UNWRAP):
         tag.unwrap()
     for heading in container.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
@@ -85,6 +93,9 @@ def _links(container: Tag, ids: dict[str, Tag], notes: list[str]) -> None:
                 link.unwrap()
         elif "/books/" in href and "/page/" in href:
             notes.append(f"link into the old knowledge base kept as it is: {href}")
+        elif href and not href.startswith("#") and not urlsplit(href).scheme and not href.startswith("//"):
+            notes.append(f"link to {href[:80]} points at nothing imported: kept as text")
+            link.unwrap()
 
 
 def _is_image_url(href: str) -> bool:
@@ -147,6 +158,31 @@ class _BodyConverter(MarkdownConverter):
     """markdownify with the KB's Markdown: callouts as admonitions, <details> as collapsible blocks, and list
     items indented by four spaces, as Python-Markdown needs for nesting."""
 
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        """Text stays text: what the page displayed as `<script>`, `[x](javascript:…)` or `{: onclick=…}`
+        must not become HTML, a link or attributes in the Markdown."""
+        return escape_text(super().escape(text, parent_tags))
+
+    def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        href = safe_url(str(el.get("href") or ""))
+        if href and text.strip() == href and urlsplit(href).scheme not in ("http", "https", "mailto"):
+            return f"[{text.strip()}]({href})"  # <page.html> would be an HTML tag, not an autolink
+        if href:
+            el["href"] = href
+        return super().convert_a(el, text, parent_tags)
+
+    def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        el["src"] = safe_url(str(el.get("src") or ""))
+        el["alt"] = escape_text(str(el.get("alt") or ""))
+        return super().convert_img(el, text, parent_tags)
+
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        # a fence longer than any run of backticks in the code, so the code cannot close it and go on as Markdown
+        fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text or "")), default=0))
+        head, _, rest = super().convert_pre(el, text, parent_tags).partition("```")
+        inner, _, tail = rest.rpartition("```")
+        return f"{head}{fence}{inner}{fence}{tail}" if inner else head + rest
+
     def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         kind = callout(el)
         if kind is None or "_inline" in parent_tags:
@@ -155,7 +191,7 @@ class _BodyConverter(MarkdownConverter):
 
     def convert_details(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         summary = el.find("summary")
-        title = text_of(summary) if summary is not None else "Details"
+        title = escape_text(text_of(summary)) if summary is not None else "Details"
         return f"\n\n???{'+' if el.get('open') is not None else ''} note {json.dumps(title)}\n\n{_indent(text.strip())}\n\n"
 
     def convert_summary(self, el: Tag, text: str, parent_tags: set[str]) -> str:
@@ -173,6 +209,17 @@ class _BodyConverter(MarkdownConverter):
             bullet = "-"
         first, _, rest = text.partition("\n")
         return f"{bullet} {first}" + ("\n" + _indent(rest) if rest else "") + "\n"
+
+
+def escape_text(text: str) -> str:
+    """Markdown text that renders as exactly this text: no HTML, no links, no attribute lists."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return re.sub(r"([\[\]{}])", r"\\\1", text)
+
+
+def safe_url(url: str) -> str:
+    """A link target that cannot end the Markdown link early: spaces, brackets and quotes percent-encoded."""
+    return quote(url.strip(), safe="/:?#&=%@!$*+,;~.-_'")
 
 
 def _indent(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -10,8 +9,8 @@ import click
 from kb.commands import config_option, open_settings
 from kb.corpus import AUTHORS_FILE
 from kb.importer.run import import_exports
+from kb.importer.writing import BOOK_RE
 
-BOOK_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 @click.command("import")

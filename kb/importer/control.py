@@ -44,6 +44,7 @@ CHANGE_LABELS = {
 STATUS_WORDS = {"current": "current", "draft": "draft", "superseded": "superseded", "withdrawn": "withdrawn",
                 "approved": "current", "published": "current", "active": "current", "live": "current"}
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+SAFE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # whatever the policy's pattern: never a path
 VERSION_RE = re.compile(r"v?\s*(\d+)(?:\.(\d+))?", re.IGNORECASE)
 
 
@@ -148,6 +149,9 @@ def document_control(page: ControlledPage, kb_settings: settings.Settings, regis
     if not number:
         raise ExportError("has no document number: expected it at the start of the Document Name "
                           "(as in '65.043 Emails being sent to …') or in a Document Number row")
+    if not number_re.search(number) or not SAFE_NUMBER.fullmatch(number):
+        raise ExportError(f"Document Number {number!r} is not a document number (pattern "
+                          f"{number_re.pattern}): not imported, since the number names the article's file")
     if not name:
         raise ExportError(f"has no document name for {number}")
     control["number"] = number

@@ -17,11 +17,13 @@ from bs4 import BeautifulSoup
 from markdown.extensions import md_in_html
 
 from kb.importer.common import ExportError
+from kb.importer.sanitise import unswallow
 
 HTML_ELEMENTS = frozenset("""a abbr address article aside b bdi bdo big blockquote body br button caption center
 cite code col colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head
 header hr html i iframe img input ins kbd label li link main mark meta nav ol p pre q s samp section small span
-strike strong style sub summary sup table tbody td tfoot th thead title tr u ul video source audio""".split())
+strike strong style sub summary sup table tbody td tfoot th thead title tr u ul video source audio
+script noscript template svg math object embed param applet frame frameset""".split())  # the last line: for the sanitiser to drop and report
 
 
 def read_page_export(source: Path) -> tuple[BeautifulSoup, str]:
@@ -43,9 +45,12 @@ def read_page_export(source: Path) -> tuple[BeautifulSoup, str]:
         content = soup.select_one("div.page-content")
         if content is None:
             raise ExportError("is an HTML document without BookStack's page-content div: not a BookStack export")
+        unswallow(content)
         return content, "html"
     rendered = _MARKDOWN.reset().convert(_tidy_tags(text))
-    return BeautifulSoup(f"<div>{rendered}</div>", "lxml").div, "markdown"
+    root = BeautifulSoup(f"<div>{rendered}</div>", "lxml").div
+    unswallow(root)
+    return root, "markdown"
 
 
 class _TagTidier(HTMLParser):
@@ -84,7 +89,8 @@ class _TagTidier(HTMLParser):
             # <neil@…> and <https://…> are Markdown autolinks; anything else (<START OF DOCUMENT>) is text
             return raw if ("@" in raw or ":" in raw) and " " not in raw.strip() else html.escape(raw, quote=False)
         kept = "".join(f' {k}="{html.escape(v or "", quote=True)}"' for k, v in attrs
-                       if k in ("href", "src", "alt", "title", "class", "id", "colspan", "rowspan", "start", "open"))
+                       if k in ("href", "src", "alt", "title", "class", "id", "colspan", "rowspan", "start", "open",
+                                "data") or k.startswith("on"))  # handlers kept for the sanitiser to report
         return f"<{tag}{kept}{close}"
 
 

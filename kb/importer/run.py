@@ -11,9 +11,10 @@ from kb import corpus, dates, rules, settings
 from kb.importer.body import body_markdown
 from kb.importer.common import ExportError, slug
 from kb.importer.control import Registry, change_control, document_control
+from kb.importer.media import ExportFiles, FilesBeside
 from kb.importer.pages import read_page_export
 from kb.importer.sections import ControlledPage
-from kb.importer.writing import render_article, write_draft
+from kb.importer.writing import BOOK_RE, UnsafePath, inside, render_article, write_draft
 from kb.problems import Problem
 
 
@@ -42,6 +43,7 @@ class Outcome:
     error: str | None = None
     written: bool = False
     replaced: str | None = None  # docs path of the article this one replaced (--force)
+    files: list[str] = field(default_factory=list)  # docs paths written (none when nothing changed)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -54,6 +56,8 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
                    tags: Iterable[str] = (), force: bool = False, dry_run: bool = False,
                    today: date | None = None) -> list[Outcome]:
     """Import every export into docs/<book>/; one Outcome per input, in order. Writes nothing on dry_run."""
+    if not BOOK_RE.match(book):
+        raise ValueError(f"book {book!r} is not a folder name: lower-case letters, digits, '-', '_' or '.'")
     today = today or dates.today()
     kb = corpus.load(kb_settings, today)
     registry = Registry(dict(kb.authors))
@@ -70,6 +74,12 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
             outcome.error = str(exc)
             continue
         outcome.draft = draft
+        try:
+            inside(docs / book, Path(draft.rel).name)
+            inside(docs, draft.rel)
+        except UnsafePath as exc:
+            outcome.error = str(exc)
+            continue
         if draft.number in taken:
             outcome.error = f"{draft.number} is also the number of {taken[draft.number]} in this import"
             continue
@@ -92,7 +102,11 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
                                        if article is not None else [])
         if dry_run:
             continue
-        write_draft(draft, docs, written_authors, outcome.replaced)
+        try:
+            outcome.files = write_draft(draft, docs, written_authors, outcome.replaced)
+        except (UnsafePath, OSError) as exc:
+            outcome.error = f"not written: {exc}"
+            continue
         outcome.written = True
     return outcomes
 
@@ -107,7 +121,8 @@ def convert(source: Path, book: str, registry: Registry, kb_settings: settings.S
     number, name = control["number"], control["name"]
     stem = f"{number}-{slug(name)}"
     changes = change_control(page, registry, notes, control)
-    body, images = body_markdown(page, source, book, stem, notes)
+    files = FilesBeside(source.parent) if kind == "markdown" else ExportFiles()
+    body, images = body_markdown(page, files, book, stem, notes)
     all_tags = list(dict.fromkeys([*page.tags, *(tags or [])]))
     new_authors = {key: registry.added[key] for key in [control.get("author"), *(r["author"] for r in changes)]
                    if key in registry.added}

@@ -115,7 +115,7 @@ def _blocks(root: Tag) -> list[Tag]:
                     child.wrap(wrapper)
                     blocks.append(wrapper)
                 continue
-            if isinstance(child, Tag) and child.name not in ("script", "style") and not (
+            if isinstance(child, Tag) and not (
                     child.name == "div" and _is_empty(child)):
                 blocks.append(child)
         if len(blocks) == 1 and blocks[0].name in ("div", "section", "article", "main") and not callout(blocks[0]):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kb import atomic
 from kb.corpus import AUTHORS_FILE
+from kb.importer.body import escape_text
 
 if TYPE_CHECKING:
     from kb.importer.run import Draft
@@ -33,22 +36,67 @@ def render_article(control: dict[str, Any], changes: list[dict[str, Any]], tags:
     return "\n".join(lines) + "\n\n" + (body.strip() + "\n" if body.strip() else "")
 
 
-def write_draft(draft: Draft, docs: Path, written_authors: set[str], replaced: str | None) -> None:
-    target = docs / draft.rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if replaced and replaced != draft.rel:
-        (docs / replaced).unlink(missing_ok=True)
-    new = {k: v for k, v in draft.authors.items() if k not in written_authors}
-    if new:
-        _append_authors(docs / AUTHORS_FILE, new)
-        written_authors.update(new)
-    for rel, data in draft.images.items():
-        (docs / rel).write_bytes(data)
+BOOK_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$")  # a folder name; never "..", never a path
+
+
+class UnsafePath(ValueError):
+    """A path the importer would write that does not lie inside docs/ (a `../` or a symlink leading out)."""
+
+
+def inside(docs: Path, rel: str) -> Path:
+    """docs/<rel>, proved to lie inside docs/ once every symlink and `..` is resolved; UnsafePath otherwise.
+
+    Names are built only from the validated number, a slug and the book's folder name; this is the proof."""
+    root = docs.resolve()
+    target = (root / rel).resolve()
+    if target == root or not target.is_relative_to(root):
+        raise UnsafePath(f"{rel} would be written outside {docs.name}/ ({target}): refused")
+    return target
+
+
+def write_draft(draft: Draft, docs: Path, written_authors: set[str], replaced: str | None) -> list[str]:
+    """Write the article, its images, its book's index and new authors; each file atomically, and only when its
+    bytes change (a re-import of an unchanged export writes nothing). Returns the docs paths written."""
+    target = inside(docs, draft.rel)
+    planned = [(inside(docs, rel), data) for rel, data in draft.images.items()]
     index = target.parent / "index.md"
     if draft.book_title and not index.exists():
-        index.write_text(f"---\ntitle: {yaml_scalar(draft.book_title)}\n---\n\n# {draft.book_title}\n",
-                         encoding="utf-8")
-    target.write_text(draft.text, encoding="utf-8")
+        planned.append((index, render_index(draft.book_title, None)))
+    planned.append((target, draft.text.encode("utf-8")))
+    old = inside(docs, replaced) if replaced and replaced != draft.rel else None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    new = {k: v for k, v in draft.authors.items() if k not in written_authors}
+    written = []
+    if new:
+        _append_authors(inside(docs, AUTHORS_FILE), new)
+        written_authors.update(new)
+        written.append(AUTHORS_FILE)
+    for path, data in planned:
+        if write_if_changed(path, data):
+            written.append(path.relative_to(docs.resolve()).as_posix())
+    if old is not None:
+        old.unlink(missing_ok=True)
+    return written
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace `path` with `data` unless it already holds exactly these bytes."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_bytes(path, data)
+    return True
+
+
+def render_index(title: str, description: str | None) -> bytes:
+    """A book's or chapter's index.md: its title, and the description BookStack gave it."""
+    text = f"---\ntitle: {yaml_scalar(title)}\n---\n\n# {escape_text(title)}\n"
+    if description:
+        text += f"\n{description.strip()}\n"
+    return text.encode("utf-8")
 
 
 def _append_authors(path: Path, authors: dict[str, dict[str, str]]) -> None:
@@ -58,8 +106,7 @@ def _append_authors(path: Path, authors: dict[str, dict[str, str]]) -> None:
     for key, entry in authors.items():
         lines.append(f"{yaml_scalar(key)}:")
         lines += [f"  {k}: {yaml_scalar(v)}" for k, v in entry.items()]
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    atomic.write_text(path, existing + "\n".join(lines) + "\n")
 
 
 def yaml_scalar(value: Any, *, flow: bool = False, quote: bool = False) -> str:

@@ -1,12 +1,15 @@
 """Read an article's front matter ourselves, so that YAML which does not parse is reported, never dropped.
 
 MkDocs' own reader swallows every YAML error and returns no metadata; here a broken front matter is a
-`Problem` naming the file and the line.
+`Problem` naming the file and the line. Front matter is also held to limits, so that no file can stop a
+command: aliases are refused (a few hundred bytes of nested aliases expand to gigabytes in anything that
+walks the data) and so is nesting deeper than `MAX_DEPTH` (MkDocs deep-copies page metadata recursively).
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +41,10 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 
 KeyPath = tuple[Any, ...]
+
+# An article's front matter is four levels deep (change_control, a row, a key, its value); MkDocs and
+# Material's own keys (search, hide) add one. Deeper is a mistake or an attack.
+MAX_DEPTH = 16
 
 
 @dataclass
@@ -79,7 +86,10 @@ def read(path: str, text: str) -> FrontMatter:
         loader = _Loader(source)
         walked = FrontMatter(None, body, body_line, {(): 1})  # lines and duplicate keys, found while building
         try:
-            node = loader.get_single_node()
+            node = loader.get_single_node()  # libyaml itself stops at 1,000 levels: composing is bounded
+            refused = _refuse_aliases_and_depth(node, path) if node is not None else None
+            if refused is not None:
+                return FrontMatter(None, body, body_line, {(): 1}, [refused])
             data = _construct(loader, node, (), walked, path, set()) if node is not None else None
         finally:
             loader.dispose()
@@ -92,7 +102,7 @@ def read(path: str, text: str) -> FrontMatter:
         hint = _yaml_hint(source, mark.line if mark is not None else None)
         return FrontMatter(None, body, body_line, {(): 1}, [Problem(
             path, line, "front matter", f"YAML does not parse: {what}{hint}")])
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         # PyYAML raises plain errors for some values it cannot construct (a date like 2025-02-30).
         return FrontMatter(None, body, body_line, {(): 1}, [Problem(
             path, 1, "front matter", f"YAML does not parse: {exc}")])
@@ -142,6 +152,36 @@ def _construct(loader: Any, node: yaml.Node, prefix: KeyPath, fm: FrontMatter, p
             built[key] = _construct(loader, value_node, prefix + (raw,), fm, path, active)
     active.discard(id(node))
     return built
+
+
+def _refuse_aliases_and_depth(root: yaml.Node, path: str) -> Problem | None:
+    """A finding for the first alias (a node reached twice) or node nested deeper than MAX_DEPTH, found by
+    an iterative walk of the composed nodes, which costs no more than the text they came from; breadth first,
+    so an alias is reported where it is used, not where its anchor stands."""
+    seen: set[int] = set()
+    queue: deque[tuple[yaml.Node, KeyPath, int]] = deque([(root, (), 2)])
+    while queue:
+        node, prefix, line = queue.popleft()
+        where = ".".join(map(str, prefix)) or "front matter"
+        if id(node) in seen:
+            return Problem(path, line, where, "uses a YAML alias (*name or a '<<' merge key): aliases are not "
+                           "allowed in front matter; write the value out in full")
+        seen.add(id(node))
+        if len(prefix) > MAX_DEPTH:
+            return Problem(path, line, ".".join(map(str, prefix[:3])) + ".…",
+                           f"is nested more than {MAX_DEPTH} levels deep: front matter is a few levels of keys "
+                           "and lists")
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 2
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                queue.append((key_node, prefix + ("?",), key_line))
+                queue.append((value_node, prefix + (key,), key_line))
+        elif isinstance(node, yaml.SequenceNode):
+            # an aliased item's own mark is its anchor's: point at the list that uses it
+            queue.extend((item, prefix + (index,), line if id(item) in seen else item.start_mark.line + 2)
+                         for index, item in enumerate(node.value))
+    return None
 
 
 def _index_lines(node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str) -> None:

@@ -10,12 +10,42 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import re
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 Status = Literal["draft", "current", "superseded", "withdrawn"]
 Audience = Literal["public", "internal"]
 VERSION_PATTERN = r"^\d+\.\d+$"
 TAG_PATTERN = r"^[\w][\w .+-]{0,39}$"
+
+# Limits on what an author writes, so no value can stall the build (WeasyPrint lays out a 100 KB word for
+# minutes) or overflow date arithmetic (a review date three years after 9999-01-01 is no date).
+LINE_MAX = 200  # a name, a key, who approved: one line in a table
+TEXT_MAX = 5000  # an abstract or a change: a paragraph or a few
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+# Control characters would reach the HTML, the calendar and the terminal: NUL, ESC, CR, DEL, C1. A line
+# also refuses tab and line feed; a text may have them (a folded paragraph).
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(text: str) -> str:
+        found = pattern.search(text)
+        if found:
+            raise PydanticCustomError("control_character", "contains the control character {code} at character "
+                                      "{position}", {"code": f"U+{ord(found.group()):04X}",
+                                                     "position": found.start() + 1})
+        return text
+
+    return AfterValidator(check)
+
+
+Line = Annotated[str, Field(max_length=LINE_MAX), _refuse(_LINE_CONTROL)]
+Text = Annotated[str, Field(max_length=TEXT_MAX), _refuse(_TEXT_CONTROL)]
+Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 class _Record(BaseModel):
@@ -25,28 +55,28 @@ class _Record(BaseModel):
 class DocumentControl(_Record):
     """The Document Control table of an article."""
 
-    number: str = Field(description="Document number, unique in the KB (pattern in mkdocs.yml), e.g. \"65.043\"")
-    name: str = Field(min_length=1, description="Document name, shown after the number as the title")
+    number: Line = Field(description="Document number, unique in the KB (pattern in mkdocs.yml), e.g. \"65.043\"")
+    name: Line = Field(min_length=1, description="Document name, shown after the number as the title")
     version: str = Field(pattern=VERSION_PATTERN, description="MAJOR.MINOR as a quoted string, e.g. \"1.0\"")
     status: Status = Field(description="draft | current | superseded | withdrawn")
-    author: str = Field(min_length=1, description="Key of the author in docs/authors.yml")
-    approval: str | None = Field(None, description="Who approved this version")
-    approval_date: date | None = Field(None, description="ISO date of approval, e.g. 2025-02-26")
-    review_date: date | None = Field(None, description="ISO date by which the document must be reviewed")
-    abstract: str = Field(min_length=1)
-    scope: str = Field(min_length=1)
-    inputs: str = "None"
-    outputs: str = "None"
+    author: Line = Field(min_length=1, description="Key of the author in docs/authors.yml")
+    approval: Line | None = Field(None, description="Who approved this version")
+    approval_date: Day | None = Field(None, description="ISO date of approval, e.g. 2025-02-26")
+    review_date: Day | None = Field(None, description="ISO date by which the document must be reviewed")
+    abstract: Text = Field(min_length=1)
+    scope: Text = Field(min_length=1)
+    inputs: Text = "None"
+    outputs: Text = "None"
     audience: Audience = Field("internal", description="public | internal (default)")
 
 
 class ChangeRow(_Record):
     """One row of the Change Control table."""
 
-    date: date
-    author: str = Field(min_length=1, description="Key of the author in docs/authors.yml")
+    date: Day
+    author: Line = Field(min_length=1, description="Key of the author in docs/authors.yml")
     version: str = Field(pattern=VERSION_PATTERN)
-    change: str = Field(min_length=1)
+    change: Text = Field(min_length=1)
 
 
 class ArticleMeta(BaseModel):
@@ -63,9 +93,9 @@ class ArticleMeta(BaseModel):
 
 
 class Author(_Record):
-    name: str = Field(min_length=1)
-    team: str | None = None
-    email: str | None = None
+    name: Line = Field(min_length=1)
+    team: Line | None = None
+    email: Line | None = None
 
 
 def version_key(version: str) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from kb import dates
 from kb.frontmatter import InvalidDate
-from kb.model import Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
+from kb.model import EARLIEST_DATE, LATEST_DATE, Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
 from kb.policy import Policy
 from kb.problems import Problem, Severity, describe
 from kb.review import ReviewState, review_status
@@ -132,6 +132,17 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
         return _problem(article, loc, f"{describe(value)} is not MAJOR.MINOR: write it like \"1.0\"", value)
     if kind == "string_too_short":
         return _problem(article, loc, "must not be empty", value)
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        return _problem(article, loc, f"is {len(value):,} characters long: the limit is {limit:,}; shorten it "
+                        "(put detail in the body)", describe(value))
+    if kind == "control_character":
+        return _problem(article, loc, f"{error['msg']} ({describe(value)}): remove it; it would reach the page, "
+                        "the PDF and the calendar", describe(value))
+    if kind in ("greater_than_equal", "less_than_equal"):
+        shown = value.isoformat() if isinstance(value, date) else describe(value)
+        return _problem(article, loc, f"{shown} is outside the dates the KB accepts "
+                        f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}): check the year", value)
     if kind == "too_short":
         return _problem(article, loc, "must list at least one change (the first version)", value)
     if kind in ("model_type", "dict_type"):

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from kb import build, corpus, dates, links, publication, settings, templating, views
+from kb import build, corpus, dates, links, publication, rawhtml, settings, site_pages, sites, templating, views
 from kb.model import Article, is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -69,8 +69,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             continue
         address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
         target = "../" * address.count("/") + file.url
-        files.append(File.generated(config, address + "index.html",
-                                    content=redirect.render(target=target, title=version.title)))
+        files.append(File.generated(config, address + "index.html", content=redirect.render(
+            target=target, title=version.title, canonical=sites.absolute(config.site_url or "", file.url),
+            robots=site_pages.redirect_robots(audience))))
     return files
 
 
@@ -106,6 +107,18 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             page.meta["search"] = {"exclude": True}
             page.meta.pop("tags", None)
     return None
+
+
+@event_priority(-100)  # after every other hook: the page's body as it is published
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    """Raw HTML the KB refuses (kb.rawhtml: script, event handlers, javascript: URLs) never reaches a page:
+    stripped, with a warning, so a strict build fails and a preview shows the page without it."""
+    if not rawhtml.may_hold(page.markdown or ""):
+        return None
+    safe, found = rawhtml.strip(html)
+    for finding in found:
+        log.warning(f"{page.file.src_uri}: body: {finding.what} stripped from the page: {rawhtml.POLICY}")
+    return safe if found else None
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from kb import versions
-from kb.commands import config_option, open_kb
+from kb import site_pages, versions
+from kb.commands import config_option, open_kb, site_option
 
 
 class _Commands(click.Group):
@@ -39,12 +39,14 @@ def main() -> None:
 @main.command("list")
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_articles(config_file: str, fmt: str) -> None:
-    """Every article's number, name, version, status and review date."""
+@site_option
+def list_articles(config_file: str, fmt: str, site: str) -> None:
+    """Every article's number, name, version, status, review date and link (none where the site has no page)."""
     kb = open_kb(config_file)
     rows = [{
         "number": a.number or "", "name": a.fields.get("name", ""), "version": a.fields.get("version", ""),
         "status": a.status or "", "review_date": _iso(a.fields.get("review_date")), "path": a.path,
+        "url": site_pages.page_url(kb, a, site),
     } for a in sorted(kb.articles, key=lambda a: (a.number or "", a.path)) if not a.is_archive]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -52,8 +54,8 @@ def list_articles(config_file: str, fmt: str) -> None:
     if not rows:
         click.echo("No articles.")
         return
-    _table(rows, ["number", "name", "version", "status", "review_date"],
-           ["Number", "Name", "Version", "Status", "Review date"])
+    _table([{**row, "url": row["url"] or "-"} for row in rows], ["number", "name", "version", "status", "review_date", "url"],
+           ["Number", "Name", "Version", "Status", "Review date", "Link"])
 
 
 @main.command()

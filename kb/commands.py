@@ -11,6 +11,9 @@ from kb.corpus import KnowledgeBase
 
 config_option = click.option("--config-file", "-f", default="mkdocs.yml", show_default=True,
                              type=click.Path(dir_okay=False), help="The KB's mkdocs.yml.")
+site_option = click.option("--site", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
+                           help="Which site the printed links name (extra.kb.sites in mkdocs.yml): the internal KB, "
+                                "or the public hub, which has only the articles it publishes.")
 
 
 def open_settings(config_file: str) -> tuple[settings.Settings, date]:

@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterable
 
 import click
 
-from kb import publication, versions
-from kb.commands import config_option, open_kb
+from kb import publication, site_pages, versions
+from kb.commands import config_option, open_kb, site_option
 from kb.corpus import KnowledgeBase
 from kb.model import Article
 from kb.review import ReviewState
@@ -173,12 +173,13 @@ def iso_date(value: Any) -> str | None:
 @click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
               help="List every review date at most DAYS away. Default: the policy's warning window.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def reviews_command(config_file: str, due_within: int | None, fmt: str) -> None:
-    """What is due or overdue for review, with each owner's email; exit 1 when anything is overdue."""
+@site_option
+def reviews_command(config_file: str, due_within: int | None, fmt: str, site: str) -> None:
+    """What is due or overdue for review, with each owner's email and the article's link; exit 1 when anything
+    is overdue."""
     kb = open_kb(config_file)
     kb_settings = kb.settings
-    site_url = kb_settings.site_url.rstrip("/") + "/" if kb_settings.site_url else ""
-    rows = due_rows(review_rows(kb, lambda a: site_url + publication.url_of(a.path, kb.settings.directory_urls)), due_within)
+    rows = due_rows(review_rows(kb, lambda a: site_pages.page_url(kb, a, site)), due_within)
     overdue = sum(r.state == "overdue" for r in rows)
     if fmt == "json":
         click.echo(json.dumps({"today": kb.today.isoformat(), "due_within": due_within,

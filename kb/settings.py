@@ -9,10 +9,15 @@ from typing import Any
 import yaml
 
 from kb.policy import Policy, PolicyError, policy_from
+from kb.sites import Sites, SitesError, sites_from
 
 
 class SettingsError(ValueError):
     """mkdocs.yml cannot be read, or a KB setting in it is wrong."""
+
+
+SITE_URL_REFUSED = ("mkdocs.yml: site_url would give both sites one address: remove it and set each site's own "
+                    "under extra.kb.sites (public: the support hub, internal: the internal KB)")
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -28,7 +33,8 @@ class Settings:
     root: Path
     docs_dir: Path
     site_name: str = "Knowledge base"
-    site_url: str = ""
+    site_url: str = ""  # this build's own address (in a build, MkDocs' site_url; for the commands, the internal KB's)
+    sites: Sites = field(default_factory=Sites)  # both sites' addresses (extra.kb.sites)
     policy: Policy = field(default_factory=Policy)
     contact: dict[str, Any] = field(default_factory=dict)
     rejection_codes: Path | None = None
@@ -44,7 +50,8 @@ def from_mapping(config: dict[str, Any], root: Path) -> Settings:
         raise SettingsError("mkdocs.yml: extra.kb must be a mapping")
     try:
         policy = policy_from(kb.get("policy"))
-    except PolicyError as exc:
+        sites = sites_from(kb.get("sites"))
+    except (PolicyError, SitesError) as exc:
         raise SettingsError(f"mkdocs.yml: {exc}") from None
     docs_dir = Path(config.get("docs_dir") or "docs")
     codes = kb.get("rejection_codes")
@@ -52,7 +59,8 @@ def from_mapping(config: dict[str, Any], root: Path) -> Settings:
         root=root,
         docs_dir=docs_dir if docs_dir.is_absolute() else root / docs_dir,
         site_name=str(config.get("site_name") or "Knowledge base"),
-        site_url=str(config.get("site_url") or ""),
+        site_url=str(config.get("site_url") or sites.internal),
+        sites=sites,
         policy=policy,
         contact=kb.get("contact") or {},
         rejection_codes=(root / codes) if codes else None,
@@ -72,6 +80,8 @@ def load(config_file: str | Path = "mkdocs.yml") -> Settings:
         raise SettingsError(f"{path} does not parse: {exc}") from None
     if not isinstance(config, dict):
         raise SettingsError(f"{path} must be a mapping of settings")
+    if config.get("site_url"):
+        raise SettingsError(SITE_URL_REFUSED)
     return from_mapping(config, path.resolve().parent)
 
 

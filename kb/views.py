@@ -10,8 +10,9 @@ from typing import Any
 
 from kb import versions
 from kb.corpus import KnowledgeBase
+from kb.dashboard import in_force
 from kb.model import Article, article_path_of_archive, version_key
-from kb import publication
+from kb import publication, site_pages
 from kb.publication import served
 from kb.review import ReviewState
 
@@ -64,7 +65,6 @@ def article_view(kb: KnowledgeBase, article: Article, audience: str, address: st
         ],
         "notices": notices(kb, article, audience),
         "is_archive": article.is_archive,
-        "noindex": article.is_archive and (address or article.path) == article.path,
         "versions": versions_view(kb, article, audience),
         "comparison": comparison_view(kb, article, audience),
     }
@@ -125,18 +125,31 @@ def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
                           f"Read the approved version ({approved.fields.get('version')})" if approved else None))
     elif status == "withdrawn":
         out.append(Notice("withdrawn", "Withdrawn", "This document has been withdrawn and must not be used."))
-    review = kb.review(article) if status == "current" else None
-    if review is not None and review.state is ReviewState.OVERDUE:
-        out.append(Notice("overdue", "Review overdue",
-                          f"The review date {kb.settings.policy.format_date(review.review_date)} passed "
-                          f"{-review.days_left} days ago. The owner must review this document."))
-    elif review is not None and review.state is ReviewState.DUE:
-        out.append(Notice("due", "Review due",
-                          f"This document is due for review by {kb.settings.policy.format_date(review.review_date)} "
-                          f"({review.days_left} days left)."))
+    out += _review(kb, article)
     if article.audience == INTERNAL:
         out.append(Notice("internal", "Internal", "For staff only: this article is not published on the support hub."))
+    elif (copy := site_pages.public_copy(kb, article)) is not None:
+        url, shown = copy
+        out.append(Notice("public", "On the support hub", f"The support hub shows version "
+                          f"{shown.fields.get('version')} of this document:", url, url))
     return out
+
+
+def _review(kb: KnowledgeBase, article: Article) -> list[Notice]:
+    """Due or overdue for review: an approved version by its own review date; a draft by the review date of
+    the version in force, which is what an author working on the draft must not let lapse."""
+    binding = in_force(kb, article)
+    review = kb.review(binding) if binding is not None else None
+    if review is None or review.state is ReviewState.OK:
+        return []
+    fmt, version = kb.settings.policy.format_date, binding.fields.get("version")
+    clause = "" if binding is article else f" of version {version}, in force while this draft is open,"
+    if review.state is ReviewState.OVERDUE:
+        return [Notice("overdue", "Review overdue", f"The review date {fmt(review.review_date)}{clause} passed "
+                       f"{-review.days_left} days ago. The owner must review this document.")]
+    subject = "This document" if binding is article else f"Version {version}, in force while this draft is open,"
+    return [Notice("due", "Review due", f"{subject} is due for review by {fmt(review.review_date)} "
+                   f"({review.days_left} days left).")]
 
 
 def _superseded(kb: KnowledgeBase, article: Article, audience: str) -> Notice:

@@ -84,7 +84,14 @@ def test_kb_reviews_json_with_due_within(project):
     first = data["articles"][0]
     assert (first["number"], first["state"], first["days_left"], first["owner_email"]) == (
         "10.001", "overdue", -12, "neil@safeharboursupport.com")
-    assert first["url"] == "https://hub.safeharboursupport.com/mail/10.001-overdue-relay/"
+    assert first["url"] == "https://kb.safeharboursupport.com/mail/10.001-overdue-relay/"  # the internal KB's
+
+
+def test_kb_reviews_site_public_links_only_what_the_hub_publishes(project):
+    data = json.loads(run_kb(project, "reviews", "--due-within", "60", "--format", "json", "--site", "public").stdout)
+    urls = {row["number"]: row["url"] for row in data["articles"]}
+    assert urls["10.001"] == "https://hub.safeharboursupport.com/mail/10.001-overdue-relay/"
+    assert urls["10.005"] is None  # internal-only: no page on the hub
 
 
 def test_kb_reviews_exits_zero_when_nothing_is_overdue(project):

@@ -25,9 +25,9 @@ def test_one_all_day_event_per_article_in_force_on_its_review_date(kb):
     cal = Calendar.from_ical(make(kb))
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     in_force = {n for n, spec in ARTICLES.items() if spec[2] in ("current", "draft")}
-    assert set(events) == {f"review-{n}@hub.safeharboursupport.com" for n in in_force}
+    assert set(events) == {f"review-{n}@kb.safeharboursupport.com" for n in in_force}
     for number in in_force:
-        event = events[f"review-{number}@hub.safeharboursupport.com"]
+        event = events[f"review-{number}@kb.safeharboursupport.com"]
         review = ARTICLES[number][6]
         assert event.decoded("dtstart") == review and type(event.decoded("dtstart")) is date
         assert event.decoded("dtend") == review + timedelta(days=1)

@@ -93,7 +93,8 @@ def test_revise_then_approve_cycle(project, tmp_path):
         old = page(site, URL + "v1.0")
         banner = old.select_one(".kb-notice-superseded")
         assert "Superseded" in words(banner) and banner.select_one("a")["href"] == "../"
-        assert old.select_one('meta[name="robots"]')["content"] == "noindex"
+        assert old.select_one('meta[name="robots"]')["content"] == (  # the internal KB: no page is indexed
+            "noindex" if audience == "public" else "noindex, nofollow")
         assert URL + "v1.0/" not in (site / "search" / "search_index.json").read_text()
         assert "v1.0" not in words(current.select_one("nav.md-nav--primary"))
         assert (site / "kb" / "10.001" / "v1.0" / "index.html").exists()

@@ -1,0 +1,74 @@
+"""MkDocs hooks: each build at its own address, and what it tells search engines (rules in kb.site_pages).
+
+- site_url comes from extra.kb.sites for the audience being built, before any plugin reads it, so canonical
+  links, the sitemap and every absolute URL the KB makes name this build's own site;
+- every page carries its robots meta (main.html), robots.txt is written, and sitemap.xml (overrides/sitemap.xml)
+  lists what kb.site_pages says it should.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from kb import build, publication, settings, site_pages, sites
+
+
+@event_priority(100)  # before the plugins (privacy) and the other KB hooks read site_url
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        audience = publication.audience()
+        addresses = sites.sites_from(((config.extra or {}).get("kb") or {}).get("sites"))
+    except (publication.AudienceError, sites.SitesError) as exc:
+        raise PluginError(f"mkdocs.yml: {exc}" if isinstance(exc, sites.SitesError) else str(exc)) from None
+    if config.site_url and not _is_preview(config):
+        raise PluginError(settings.SITE_URL_REFUSED)
+    if not config.site_url:  # `mkdocs serve` keeps its own local address, so the preview's links stay local
+        config.site_url = addresses.address(audience) or None
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    current = build.current()
+    if files.get_file_from_path(site_pages.ROBOTS_TXT) is not None:
+        raise PluginError(f"docs/{site_pages.ROBOTS_TXT}: the KB writes robots.txt for each site; remove this one")
+    files.append(File.generated(config, site_pages.ROBOTS_TXT,
+                                content=site_pages.robots_txt(current.audience, config.site_url or "")))
+    return files
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    context["kb_robots"] = _robots(page)
+    return context
+
+
+def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    """The sitemap's entries; the robots meta of the theme's own pages (404)."""
+    if template_name == site_pages.SITEMAP:
+        pages = [site_pages.SitePage(file.page.canonical_url, _robots(file.page),
+                                     build.current().version_at(file.src_uri))
+                 for file in context["pages"] if file.page is not None and file.page.canonical_url]
+        context["kb_sitemap"] = site_pages.sitemap(build.current().audience, pages)
+    else:
+        context["kb_robots"] = site_pages.robots(build.current().audience, None, template_name)
+    return context
+
+
+# Helper functions
+
+
+def _robots(page: Page) -> str | None:
+    return site_pages.robots(build.current().audience, build.current().version_at(page.file.src_uri),
+                             page.file.src_uri, (page.meta or {}).get("robots"))
+
+
+def _is_preview(config: MkDocsConfig) -> bool:
+    """site_url is the address `mkdocs serve` gave itself (mkdocs.yml sets none)."""
+    url, (host, port) = urlsplit(config.site_url or ""), config.dev_addr
+    return url.scheme == "http" and url.hostname == host.strip("[]") and url.port == port

@@ -176,7 +176,9 @@ def write_plain_config(project: Path) -> None:
     config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_KeepTags)
     config.pop("hooks", None)
     config.get("theme", {}).pop("custom_dir", None)
-    (config.get("extra") or {}).pop("kb", None)
+    kb = (config.get("extra") or {}).pop("kb", None) or {}
+    if (kb.get("sites") or {}).get("internal"):  # the KB build's own site_url, so both write the same sitemap
+        config["site_url"] = kb["sites"]["internal"]
     config["markdown_extensions"] = [
         ext for ext in config.get("markdown_extensions", [])
         if not str(next(iter(ext)) if isinstance(ext, dict) else ext).startswith("kb.")]

@@ -7,8 +7,11 @@ problems when hooks/kb_hooks.py loads the KB (kb.corpus runs kb.forms.check_page
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
 
 from kb import build, forms, rejections, templating
 
@@ -33,6 +36,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         table = templating.autoescaped(config.theme.get_env()).get_template(CODES_TEMPLATE)
         config.mdx_configs.setdefault(CODES_EXTENSION, {})["render"] = lambda: table.render(codes=codes)
     return config
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    """Pages with a form load its script and stylesheet (overrides/main.html); no other page does."""
+    context["kb_has_form"] = forms.BLOCK_MARK in (page.markdown or "") and bool(forms.find_forms(page.markdown))
+    return context
 
 
 # Helper functions

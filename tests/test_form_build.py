@@ -37,6 +37,26 @@ def test_article_65_043_has_the_form_after_its_checklist(built, audience):
     assert codes == [r.as_hint() for r in load_rejections(ROOT / "data" / "icloud-rejections.yml")]
     script = soup.find("script", src=lambda src: src and src.endswith("assets/javascripts/kb-form.js"))
     assert script is not None and script["type"] == "module"
+    # the email link is a real link as served (Lighthouse: crawlable), with the subject only until filled in
+    assert form.select_one("[data-kb-open]")["href"] == FALLBACK
+
+
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_only_pages_with_a_form_load_its_script_and_styles(built, audience):
+    site = built(audience)
+    pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    with_form = {path for path, html in pages.items() if "data-kb-form" in html}
+    assert PAGE in with_form
+    for path, html in pages.items():
+        soup = BeautifulSoup(html, "html.parser")
+        sources = [s.get("src", "") for s in soup.find_all("script")]
+        sheets = {link["href"].rsplit("/", 1)[-1]: link.get("media") for link in soup.find_all("link", rel="stylesheet")}
+        has_form = path in with_form
+        assert any(s.endswith("kb-form.js") for s in sources) == has_form, path
+        assert ("kb-form.css" in sheets) == has_form, path
+        assert any(s.endswith("kb-sortable.js") for s in sources) == (path == "reviews/index.html"), path
+        if "print.css" in sheets:
+            assert sheets["print.css"] == "print", f"{path}: print styles must not block rendering"
 
 
 def _project_with(tmp_path: Path, change: tuple[str, str]) -> Path:

@@ -213,12 +213,23 @@ test("an incomplete or wrong form is not valid and says what is still needed", (
   assert.equal(composeBody([{ label: "A", value: "" }, { label: "B", value: "", multiline: true }]), "A:\nB:");
 });
 
-test("a link past 2,000 characters is flagged as too long", () => {
+test("past 2,000 characters no link carries the body: it carries only the subject, to paste into", () => {
   const at = (extra) => composeEmail(TICKET, ["C", "safeharboursupport.com", "81.2.69.142", "554", "x".repeat(extra), "now"]);
   const exact = MAILTO_LIMIT - at(1).href.length + 1;
-  assert.equal(at(exact).href.length, MAILTO_LIMIT);
-  assert.equal(at(exact).tooLong, false);
-  assert.equal(at(exact + 1).tooLong, true);
+  const fits = at(exact);
+  assert.equal(fits.href.length, MAILTO_LIMIT);
+  assert.equal(fits.linkLength, MAILTO_LIMIT);
+  assert.equal(fits.tooLong, false);
+  assert.equal(decodeMailto(fits.href).body, crlf(fits.body));
+
+  const long = at(exact + 1);
+  assert.equal(long.tooLong, true);
+  assert.equal(long.linkLength, MAILTO_LIMIT + 1);
+  assert.equal(long.href, "mailto:icloudadmin@apple.com?subject=I%20would%20like%20to%20open%20a%20deliverability%20ticket");
+  assert.deepEqual(Object.keys(decodeMailto(long.href).params), ["subject"]);
+  assert.ok(long.text.endsWith(long.body), "the whole email is still there to copy");
+  const huge = at(20000);
+  assert.ok(huge.tooLong && huge.href.length < 200);
 });
 
 const CODES_FILE = process.env.KB_REJECTIONS_JSON;

@@ -20,9 +20,10 @@ export function encodeValue(text) {
   return encodeURIComponent(crlf(wellFormed)).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
-/** mailto: with only `subject` and `body`, whatever the values hold. */
+/** mailto: with only `subject` and `body` (or only `subject`, when there is no body), whatever the values hold. */
 export function mailtoHref(recipient, subject, body) {
-  return `mailto:${recipient}?subject=${encodeValue(subject)}&body=${encodeValue(body)}`;
+  const link = `mailto:${recipient}?subject=${encodeValue(subject)}`;
+  return body === undefined ? link : `${link}&body=${encodeValue(body)}`;
 }
 
 /** {to, subject, body, params} of a mailto: link: what an email app reads from it. */
@@ -252,16 +253,21 @@ export function emailText(recipient, subject, body) {
   return `To: ${recipient}\nSubject: ${subject}\n\n${body}`;
 }
 
-/** State of a whole form: per-field results, the body, the link, and what is still needed. */
+/**
+ * State of a whole form: per-field results, the body, the link, and what is still needed. Past MAILTO_LIMIT no
+ * link carries the body (an email app may cut it short): `href` then carries only the subject, `tooLong` is
+ * set, and the reader copies the text and pastes it in. `linkLength` is the length the full link would have.
+ */
 export function composeEmail(form, inputs) {
   const results = form.fields.map((field, i) => ({ field, ...checkField(field, inputs[i]) }));
   const body = composeBody(results.map(({ field, value }) => ({
     label: field.label, value, multiline: field.kind !== "text" && field.kind !== "domain" && field.kind !== "ip-addresses",
   })));
-  const href = mailtoHref(form.recipient, form.subject, body);
+  const full = mailtoHref(form.recipient, form.subject, body);
+  const tooLong = full.length > MAILTO_LIMIT;
   const pending = results.filter((r) => r.message).map((r) => r.field.label);
-  return { results, body, href, valid: pending.length === 0, pending, tooLong: href.length > MAILTO_LIMIT,
-    text: emailText(form.recipient, form.subject, body) };
+  return { results, body, href: tooLong ? mailtoHref(form.recipient, form.subject) : full, linkLength: full.length,
+    valid: pending.length === 0, pending, tooLong, text: emailText(form.recipient, form.subject, body) };
 }
 
 // DOM wiring
@@ -280,6 +286,8 @@ export function initForm(root) {
   const length = root.querySelector("[data-kb-length]");
   const copied = root.querySelector("[data-kb-copied]");
   const copy = root.querySelector("[data-kb-copy]");
+  const openText = open.textContent;
+  const fallback = open.getAttribute("href");
   const codes = JSON.parse(root.dataset.kbCodes || "[]");
   const form = {
     recipient: root.dataset.recipient,
@@ -294,23 +302,21 @@ export function initForm(root) {
     state = composeEmail(form, inputs.map((el) => el.value));
     state.results.forEach((result, i) => showField(root, inputs[i], touched.has(inputs[i]) ? result.message : null, codes));
     preview.textContent = state.body;
-    if (state.valid) {
-      open.href = state.href;
-      open.hidden = false;
-      pending.textContent = "";
-    } else {
-      open.removeAttribute("href");
-      open.hidden = true;
-      pending.textContent = `To open the email in your email app, first complete: ${state.pending.join(", ")}.`;
-    }
-    length.textContent = state.tooLong
-      ? `This email is long (its link is ${state.href.length.toLocaleString("en-GB")} characters; some email apps ` +
-        `cut links past ${MAILTO_LIMIT.toLocaleString("en-GB")} short or refuse them). If the email arrives ` +
-        `cut off or does not open, use “Copy email text” and paste it into a new email to ${form.recipient}.`
+    // The link keeps an href (the served one has the subject): it is a real link even while hidden.
+    open.href = state.valid ? state.href : fallback;
+    open.hidden = !state.valid;
+    pending.textContent = state.valid ? "" : `To open the email in your email app, first complete: ${state.pending.join(", ")}.`;
+    const long = state.tooLong;
+    open.textContent = long ? `${openText}, then paste the text` : openText;
+    length.textContent = long
+      ? `This email is too long for a link to your email app (${state.linkLength.toLocaleString("en-GB")} ` +
+        `characters; some email apps cut links past ${MAILTO_LIMIT.toLocaleString("en-GB")} short or refuse them). ` +
+        `Copy it with “Copy email text”, then use “${open.textContent}”: it opens an email to ${form.recipient} ` +
+        `with the subject, for you to paste the text into.`
       : "";
-    // Past the limit, copying becomes the suggested way.
-    open.classList.toggle("md-button--primary", !state.tooLong);
-    copy.classList.toggle("md-button--primary", state.tooLong);
+    // Past the limit, copying is the way to send: the link only opens an email to paste into.
+    open.classList.toggle("md-button--primary", !long);
+    copy.classList.toggle("md-button--primary", long);
     copied.textContent = "";
   };
 

@@ -40,6 +40,10 @@ function initSortable() {
   document.querySelectorAll("table[data-kb-sortable]").forEach(makeSortable);
 }
 
+// Loaded by the dashboard only, and again each time instant navigation shows it: subscribe once.
 // Material's instant navigation swaps pages without reloading: document$ emits for every page shown.
-if (typeof document$ !== "undefined") document$.subscribe(initSortable);
-else document.addEventListener("DOMContentLoaded", initSortable);
+if (window.kbSortable) initSortable();
+else if (typeof document$ !== "undefined") document$.subscribe(initSortable);
+else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initSortable);
+else initSortable();
+window.kbSortable = true;

@@ -72,6 +72,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, address + "index.html", content=redirect.render(
             target=target, title=version.title, canonical=sites.absolute(config.site_url or "", file.url),
             robots=site_pages.redirect_robots(audience))))
+    docs = Path(config.docs_dir).resolve()  # theme and generated files are none of the KB's to withhold
+    sources = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(docs)}
+    for path in publication.withheld(kb, audience, sources):  # plain pages and files no published page uses
+        files.remove(sources[path])
     return files
 
 

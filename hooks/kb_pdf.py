@@ -90,6 +90,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     report = pdf.render_all(printing.jobs, css=css, site_dir=Path(config.site_dir), site_url=config.site_url or "",
                             cache_dir=Path(config.config_file_path).parent / ".cache" / "pdf",
                             progress=_Progress())
+    for note in report.repaired:
+        log.info(note)
+    for outcome in sorted(report.outcomes, key=lambda o: o.job.source):
+        for refused in outcome.warnings:  # a file outside the site, or an address on the network
+            log.warning(f"{outcome.job.source}: PDF: {refused}")
     for outcome in sorted(report.failed, key=lambda o: o.job.source):
         log.error(f"{outcome.job.source}: PDF: {outcome.error}")
     log.info(report.summary())

@@ -10,7 +10,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from kb import forms, frontmatter, links, rules
+from kb import boundary, forms, frontmatter, interrupted, links, rawhtml, rules
 from kb.model import Article, Author, article_path_of_archive, version_key
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
@@ -74,9 +74,11 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     """Read and check every article; never raises for anything an author can write."""
     kb = KnowledgeBase(settings, today)
     kb.authors, kb.problems = read_authors(settings.docs_dir)
+    kb.problems += boundary.check_links(settings.docs_dir)
     for rel, text in _markdown_files(settings.docs_dir, kb.problems):
         article, problems = read_article(rel, text)
         kb.problems += problems
+        kb.problems += rawhtml.check(rel, article.body, article.body_line) if article else rawhtml.check(rel, text)
         if forms.BLOCK_MARK in text:
             kb.problems += forms.check_page(rel, text)[1]
         if article is not None:
@@ -87,6 +89,7 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     kb.problems += rules.check_numbers(kb.articles)
     kb.problems += check_archives(kb)
     kb.problems += check_public_links(kb)
+    kb.problems += interrupted.check(kb)
     kb.problems = sort_problems(kb.problems)
     return kb
 
@@ -186,6 +189,8 @@ def _markdown_files(docs_dir: Path, problems: list[Problem]) -> Iterator[tuple[s
             if not name.endswith(".md"):
                 continue
             full = Path(root, name)
+            if full.is_symlink() and not boundary.inside(full, docs_dir):
+                continue  # never read: boundary.check_links reports it
             rel = full.relative_to(docs_dir).as_posix()
             try:
                 yield rel, full.read_text(encoding="utf-8")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html.parser import HTMLParser
 from typing import Callable, Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # [text](target "title") and ![alt](target), and reference definitions: [id]: target
 _INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]*>|[^)\s]+)")
@@ -57,6 +58,47 @@ def linked_pages(markdown: str, path: str) -> Iterator[tuple[str, int]]:
 
     _rewrite(markdown, note)
     return iter(found)
+
+
+def linked_files(markdown: str, path: str) -> set[str]:
+    """Docs paths of every file of the site that `markdown` (the page at docs path `path`) links or shows:
+    its Markdown links, images and reference definitions, and the addresses in its raw HTML."""
+    targets: list[str] = []
+
+    def note(target: str, line: int) -> str:
+        targets.append(target[1:-1] if target.startswith("<") else target)
+        return target
+
+    _rewrite(markdown, note)
+    addresses = _Addresses()
+    addresses.feed(markdown)
+    addresses.close()
+    base = posixpath.dirname(path)
+    found = set()
+    for target in targets + addresses.found:
+        parts = urlsplit(target.strip())
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        file = unquote(parts.path)
+        found.add(posixpath.normpath(file.lstrip("/") if file.startswith("/") else posixpath.join(base, file)))
+    return found
+
+
+class _Addresses(HTMLParser):
+    """The addresses a page's raw HTML loads or links (href, src, srcset, poster, data)."""
+
+    ATTRIBUTES = ("href", "src", "poster", "data", "xlink:href")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and name in self.ATTRIBUTES:
+                self.found.append(value)
+            elif value and name == "srcset":
+                self.found += [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
 
 
 def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:

@@ -25,32 +25,61 @@ _FAILURES = ("Failed to", "Font-face")
 
 
 class SiteFetcher(URLFetcher):
-    """Loads the site's own files from the built site folder, records them, and never touches the network."""
+    """Serves a PDF the built site's own files and nothing else: no network, and no file:// outside the site.
+
+    An article's HTML names what WeasyPrint loads (images, stylesheets, attachments it embeds in the PDF), so
+    an author's `<img src="file:///etc/passwd">` or `<a rel="attachment" href="file:///…">` would otherwise
+    put a file of the building machine into the public PDF. The fonts the KB's own stylesheet names are the
+    one exception: they are read while that stylesheet loads (`trusting`), and only those files after it.
+    """
 
     def __init__(self, site_dir: str, site_url: str) -> None:
-        super().__init__(allowed_protocols={"file", "data", "http", "https"})
+        super().__init__(allowed_protocols={"file", "data"})
         self.site_dir = Path(site_dir).resolve()
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.loaded: dict[str, str] = {}
         self.failed: list[str] = []  # addresses that could not be loaded, for messages WeasyPrint leaves vague
+        self.trusting = False  # True only while the KB's stylesheet loads
+        self.trusted: set[Path] = set()  # the files it named (its fonts)
 
     def fetch(self, url, headers=None):
-        if self.site_url and url.startswith(self.site_url):
-            local = (self.site_dir / unquote(urlsplit(url).path)[len(urlsplit(self.site_url).path):]).resolve()
-            if not local.is_relative_to(self.site_dir):
-                raise ValueError(f"{url} is outside the site")
-            url = local.as_uri()
-        elif url.split(":", 1)[0].lower() in ("http", "https"):
-            raise ValueError(f"{url} is not part of the site, and a PDF loads nothing from the network")
+        if url.split(":", 1)[0].lower() == "data":  # inline in the HTML: nothing is read
+            return super().fetch(url, headers)
+        local = self._local_file(url)
+        if local is None or not (self.trusting or local in self.trusted or local.is_relative_to(self.site_dir)):
+            raise Refused(f"{REFUSED} ({url[:200]}): a PDF reads only files of the built site, never the "
+                          "network or another file of the machine")
+        if self.trusting:
+            self.trusted.add(local)
         try:
-            response = super().fetch(url, headers)
+            response = super().fetch(local.as_uri(), headers)
         except Exception:
             self.failed.append(unquote(url))
             raise
-        if url.startswith("file:"):
-            local = Path(unquote(urlsplit(url).path))
-            self.loaded[str(local)] = digest_file(local)
+        self.loaded[str(local)] = digest_file(local)
         return response
+
+    def _local_file(self, url: str) -> Path | None:
+        """The file `url` names, every symlink and `..` resolved; None for the network or another host."""
+        parts = urlsplit(url)
+        if self.site_url and url.startswith(self.site_url):
+            relative = unquote(parts.path)[len(urlsplit(self.site_url).path):]
+            path = self.site_dir / relative.lstrip("/")
+        elif parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+            path = Path(unquote(parts.path))
+        else:
+            return None
+        try:
+            return path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return path.resolve()  # missing: WeasyPrint reports it as a file it could not load
+
+
+class Refused(ValueError):
+    """An address the PDF may not read; WeasyPrint renders on without it, and the KB warns."""
+
+
+REFUSED = "refused"  # starts every refusal's message, so the warnings are told apart from load failures
 
 
 _worker: dict[str, object] = {}  # per process: the parsed stylesheet, fonts and fetcher, built once
@@ -62,8 +91,10 @@ def init_worker(context: RenderContext) -> None:
     fonts = FontConfiguration()
     fetcher = SiteFetcher(context.site_dir, context.site_url)
     problems: list[str] = []
+    fetcher.trusting = True  # the KB's own stylesheet may name the system's fonts
     with _collecting(problems):  # the stylesheet's fonts load here, once: their failures belong to every PDF
         stylesheet = CSS(string=context.css, font_config=fonts, url_fetcher=fetcher)
+    fetcher.trusting = False
     problems += [f"Failed to load font at {url!r}" for url in fetcher.failed]
     _worker.update(context=context, fonts=fonts, fetcher=fetcher, css=stylesheet, problems=problems,
                    loaded=dict(fetcher.loaded))
@@ -77,8 +108,9 @@ def init_pool_worker(context: RenderContext) -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def render_one(job: Job) -> tuple[str | None, dict[str, str]]:
-    """Render `job` into its target: (the error, or None; the local files loaded, with their digests)."""
+def render_one(job: Job) -> tuple[str | None, dict[str, str], list[str]]:
+    """Render `job` into its target: (the error, or None; the local files loaded, with their digests; the
+    addresses refused, as warnings)."""
     fetcher: SiteFetcher = _worker["fetcher"]  # type: ignore[assignment]
     fetcher.loaded = dict(_worker["loaded"])  # type: ignore[arg-type]
     problems: list[str] = list(_worker["problems"])  # type: ignore[arg-type]
@@ -88,10 +120,12 @@ def render_one(job: Job) -> tuple[str | None, dict[str, str]]:
             HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).write_pdf(
                 job.target, stylesheets=[_worker["css"]], font_config=_worker["fonts"])
     except Exception as exc:
-        return f"the PDF could not be rendered ({type(exc).__name__}: {exc})", {}
+        return f"the PDF could not be rendered ({type(exc).__name__}: {exc})", {}, []
+    refused = [p for p in dict.fromkeys(problems) if f": {REFUSED} (" in p]
+    problems = [p for p in problems if p not in refused]
     if problems:
-        return "; ".join(dict.fromkeys(problems)), {}
-    return None, dict(fetcher.loaded)
+        return "; ".join(dict.fromkeys(problems)), {}, refused
+    return None, dict(fetcher.loaded), refused
 
 
 # Helper functions

@@ -7,12 +7,16 @@ always its latest approved version: while a draft is open, the archived approved
 from __future__ import annotations
 
 import os
+import posixpath
+from typing import Iterable
 
+from kb import frontmatter, links
 from kb.corpus import KnowledgeBase
 from kb.model import Article, article_path_of_archive
 from kb.versions import latest_approved
 
 AUDIENCES = ("internal", "public")
+SITE_ASSETS = "assets/"  # docs/assets/: the site's own stylesheets, scripts and pictures, published whole
 
 
 class AudienceError(ValueError):
@@ -52,3 +56,63 @@ def url_of(path: str, directory_urls: bool = True) -> str:
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index") + ("" if directory_urls else "index.html")
     return stem + ("/" if directory_urls else ".html")
+
+
+def withheld(kb: KnowledgeBase, audience: str, paths: Iterable[str]) -> set[str]:
+    """Which of `paths` (docs paths of the build's pages and other files) the audience's site leaves out,
+    besides the articles `served` leaves out: the public hub publishes only what its pages use.
+
+    - A plain page (a Markdown file that is no article, such as a book's index.md) is published only in a
+      public book: one that holds a published article, at any depth, or whose index.md says
+      `audience: public` in its front matter. Pages at the top of docs/ are always published.
+    - Any other file (an image, a PDF, a spreadsheet) is published only when a published page links or
+      shows it (in the version that page serves: an image added only in a draft waits for its approval),
+      or when it is one of the site's own, under docs/assets/.
+    """
+    if audience == "internal":
+        return set()
+    paths = list(paths)
+    versions = {a.path: v for a in kb.articles if (v := served(kb, a, audience)) is not None}
+    plain = [p for p in paths if p.endswith(".md") and kb.by_path(p) is None]
+    public = _public_folders([*versions, *(p for p in plain if _declares_public(kb, p))])
+    pages = {p: _read(kb, p) for p in plain if posixpath.dirname(p) in public}
+    used: set[str] = set()
+    for version in versions.values():
+        used |= links.linked_files(version.body, version.path)
+    for path, text in pages.items():
+        used |= links.linked_files(text, path)
+    left_out = {p for p in plain if p not in pages}
+    return left_out | {p for p in paths if not p.endswith(".md") and not p.startswith(SITE_ASSETS) and p not in used}
+
+
+# Helper functions
+
+
+def _public_folders(public_pages: Iterable[str]) -> set[str]:
+    """The folders holding any of `public_pages`, with every folder above them, and the top of docs/."""
+    folders = {""}
+    for page in public_pages:
+        folder = posixpath.dirname(page)
+        while folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    return folders
+
+
+def _declares_public(kb: KnowledgeBase, path: str) -> bool:
+    """A book's index.md says `audience: public` in its front matter."""
+    if posixpath.basename(path) != "index.md":
+        return False
+    text = _read(kb, path)
+    if not frontmatter.has_front_matter(text):
+        return False
+    data = frontmatter.read(path, text).data
+    return isinstance(data, dict) and data.get("audience") == "public"
+
+
+def _read(kb: KnowledgeBase, path: str) -> str:
+    try:
+        return (kb.settings.docs_dir / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+

@@ -64,7 +64,8 @@ def real_kb(tmp_path_factory) -> tuple[Path, object]:
 def test_real_export_imports_with_nothing_left_unmapped(real_kb):
     project, result = real_kb
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"imported {REAL} -> docs/{IMPORTED_REAL} (65.043 v1.0 current)"
+    assert result.stdout.strip() == (f"imported {REAL} -> docs/{IMPORTED_REAL} (65.043 v1.0 current): "
+                                     f"https://kb.safeharboursupport.com/{IMPORTED_REAL.removesuffix('.md')}/")
     assert result.stderr == ""
     assert (project / "docs" / IMPORTED_REAL).is_file()
 

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from conftest import TODAY, run_kb, run_mkdocs
+from conftest import ROOT, TODAY, run_kb, run_mkdocs
 from fixture_kb import ARTICLES, T, make_fixture_kb
 from kb import settings
 
@@ -27,6 +27,7 @@ SUPERSEDED = "10.002"  # revised and approved below: its v1.0 becomes superseded
 DRAFT = "20.001"  # its v1.0 is in force (due for review) while v1.1 is a draft
 URL_RE = re.compile(r"https?://[^\s\"'<>()\\\]]+")
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+IMPORTED, IMPORTED_NUMBER = ROOT / "tests" / "fixtures" / "bookstack" / "72.101-html-export.html", "72.101"
 BASE = {"internal": "https://kb.safeharboursupport.com/", "public": "https://hub.safeharboursupport.com/"}
 
 
@@ -37,6 +38,9 @@ def kb(tmp_path_factory) -> dict:
                  ("approve", SUPERSEDED, "--by", "Service Desk Manager")):
         done = run_kb(project, *args)
         assert done.returncode == 0, done.stderr
+    imported = {site: run_kb(project, "import", str(IMPORTED), "--book", "mail", "--audience", "public", "--force",
+                             *(["--site", site] if site else [])).stdout for site in ("", "public")}
+    assert all(IMPORTED_NUMBER in out and "https://" in out for out in imported.values()), imported
     sites = {}
     for audience in ("internal", "public"):
         site = tmp_path_factory.mktemp(f"two-sites-{audience}")
@@ -52,6 +56,7 @@ def kb(tmp_path_factory) -> dict:
                      ("reviews", "--site", "public", "--format", "json", "--due-within", "3650"),
                      ("reviews", "--due-within", "3650"), ("list",), ("list", "--site", "public"),
                      ("list", "--format", "json"), ("list", "--site", "public", "--format", "json"))}
+    outputs.update({f"kb import --site {site or 'internal'}": out for site, out in imported.items()})
     return {"project": project, "sites": sites, "base": BASE, "outputs": outputs}
 
 
@@ -92,6 +97,8 @@ def test_each_build_names_its_own_address(kb):
     public = json.loads(kb["outputs"]["kb reviews --site public --format json --due-within 3650"])
     urls = {r["number"]: r["url"] for r in public["articles"]}
     assert urls["10.003"] is None and urls["10.001"] == kb["base"]["public"] + "mail/10.001-overdue-relay/"
+    for site in ("internal", "public"):
+        assert f": {kb['base'][site]}mail/{IMPORTED_NUMBER}-" in kb["outputs"][f"kb import --site {site}"]
 
 
 def test_an_internal_page_links_the_page_the_hub_serves(kb):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kb.commands import config_option, open_settings
+from kb import corpus, site_pages
+from kb.commands import config_option, open_settings, site_option
 from kb.corpus import AUTHORS_FILE
 from kb.importer.run import import_exports
 from kb.importer.writing import BOOK_RE
@@ -22,8 +23,9 @@ from kb.importer.writing import BOOK_RE
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Replace an existing article with the same number.")
 @config_option
+@site_option
 def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tuple[str, ...], dry_run: bool,
-                   force: bool, config_file: str) -> None:
+                   force: bool, config_file: str, site: str) -> None:
     """Import BookStack exports (Markdown or HTML) as articles in docs/BOOK/."""
     if not BOOK_RE.match(book):
         raise click.BadParameter("a book is a folder name: lower-case letters, digits, '-', '_' or '.'",
@@ -32,6 +34,7 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
     outcomes = import_exports(paths, kb_settings, book, audience=audience, tags=tags, force=force,
                               dry_run=dry_run, today=today)
     docs = kb_settings.docs_dir.name
+    kb = None if dry_run else corpus.load(kb_settings, today)  # as imported: each article's page on --site
     for outcome in outcomes:
         draft = outcome.draft
         if draft is not None:
@@ -53,7 +56,7 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
                 click.echo(f"would save image {docs}/{rel}")
             click.echo(draft.text)
         else:
-            click.echo(f"imported {outcome.source} -> {docs}/{draft.rel} ({what}){replaced}")
+            click.echo(f"imported {outcome.source} -> {docs}/{draft.rel} ({what}){replaced}{_link(kb, draft.rel, site)}")
     refused = sum(1 for o in outcomes if o.error is not None)
     to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
     if refused or to_fix:
@@ -61,3 +64,10 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
         click.echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
                    f"to fix; {refused} failed (see above)", err=True)
     raise SystemExit(1 if refused or to_fix else 0)
+
+
+def _link(kb: corpus.KnowledgeBase, rel: str, site: str) -> str:
+    """': <the imported article's address on `site`>', or nothing when that site has no page for it."""
+    article = kb.by_path(rel)
+    url = site_pages.page_url(kb, article, site) if article is not None else None
+    return f": {url}" if url else ""

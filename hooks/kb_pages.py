@@ -14,7 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kb import build, catalogue, dashboard, ical, settings
+from kb import build, catalogue, dashboard, ical, settings, sites
 
 REVIEWS_PAGE = "reviews.md"
 HOME_TEMPLATE = "kb/home.html"
@@ -100,11 +100,10 @@ def _page_urls(files: Files):
 
 
 def _absolute(site_url: str, page_url):
-    """Article -> the absolute URL of its page (for the catalogue and the calendar)."""
-    base = site_url.rstrip("/") + "/" if site_url else ""
+    """Article -> the absolute URL of its page on this build's own site (for the catalogue and the calendar)."""
     def url_of(article) -> str | None:
         url = page_url(article)
-        return base + url if url is not None else None
+        return sites.absolute(site_url, url) if url is not None else None
     return url_of
 
 

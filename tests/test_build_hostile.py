@@ -164,6 +164,31 @@ def test_a_pdf_reads_only_files_of_the_built_site(tmp_path, secret):
     assert str(site.resolve() / "book" / "a" / "own.png") in outcome.loaded  # the site's own image still loads
 
 
+def test_an_attachment_or_image_named_by_file_url_is_refused_and_not_embedded(tmp_path, secret):
+    site = tmp_path / "site"
+    body = (f'<p><a rel="attachment" href="{(secret / "secret.txt").as_uri()}">the manual</a></p>'
+            f'<p><img src="{(secret / "secret.svg").as_uri()}" alt="x"></p>')
+    [outcome] = render(site, body).outcomes
+    assert MARKER.encode() not in pdf_contents(site / "pdf" / "a.pdf")
+    assert outcome.error is None and len(outcome.warnings) == 2
+    assert any("secret.txt" in warning for warning in outcome.warnings)
+
+
+@pytest.mark.slow
+def test_the_public_build_embeds_no_file_outside_the_kb_in_its_pdfs(tmp_path, secret):
+    body = (f'<a rel="attachment" href="{(secret / "secret.txt").as_uri()}">The manual</a>\n\n'
+            f'<img src="{(secret / "secret.svg").as_uri()}" alt="A diagram">\n')
+    kb = project(tmp_path / "kb", {"index.md": "# Home\n", "book/index.md": "---\ntitle: Book\n---\n# Book\n",
+                                   "book/10.001-a.md": article("10.001", body)})
+    strict = run_mkdocs(kb, tmp_path / "strict", audience="public")
+    assert strict.returncode != 0 and "book/10.001-a.md: PDF: " in strict.stderr and "refused" in strict.stderr
+    site = tmp_path / "site"
+    result = run_mkdocs(kb, site, audience="public", strict=False)
+    assert result.returncode == 0, result.stderr
+    assert (site / "pdf" / "10.001-v1.0.pdf").is_file()
+    assert MARKER.encode() not in everything_written(site)
+
+
 # A cache that checks its entries
 
 

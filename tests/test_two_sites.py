@@ -38,6 +38,7 @@ def kb(tmp_path_factory) -> dict:
                  ("approve", SUPERSEDED, "--by", "Service Desk Manager")):
         done = run_kb(project, *args)
         assert done.returncode == 0, done.stderr
+    (project / "docs" / "drafts-area.md").write_text("---\nrobots: noindex\n---\n\n# Not for search\n", encoding="utf-8")
     imported = {site: run_kb(project, "import", str(IMPORTED), "--book", "mail", "--audience", "public", "--force",
                              *(["--site", site] if site else [])).stdout for site in ("", "public")}
     assert all(IMPORTED_NUMBER in out and "https://" in out for out in imported.values()), imported
@@ -125,6 +126,7 @@ def test_the_hub_sitemap_lists_exactly_the_pages_it_lets_robots_index(kb):
     assert set(entries) == indexable
     superseded = base + "mail/10.002-due-spf/v1.0/"
     assert superseded not in entries and _file_for(kb, superseded).is_file()  # served, marked noindex, not listed
+    assert base + "drafts-area/" not in entries and _file_for(kb, base + "drafts-area/").is_file()  # robots: noindex
     assert entries[base + "mail/10.002-due-spf/"] == TODAY  # approved today as v1.1
     assert entries[base + "phones/20.001-draft-dialplan/"] == ARTICLES[DRAFT][5].isoformat()  # the approved 1.0
     assert entries[base + "mail/10.004-edge-window/"] == ARTICLES["10.004"][5].isoformat()

@@ -53,8 +53,9 @@ pdf-libs:
 
 # The validators the tests run on both builds, as a user would run them: the Nu HTML Checker (npm vnu-jar, on
 # Debian's Java) and Lighthouse (npm, on Debian's Chromium), pinned in package-lock.json; Debian's poppler-utils
-# (pdfinfo, pdftotext) and qpdf read the PDFs. Installed here when missing and running as root.
-VALIDATOR_DEBS := default-jre-headless:java poppler-utils:pdfinfo qpdf:qpdf nodejs:node npm:npm
+# (pdfinfo, pdftotext) and qpdf read the PDFs; strace kills kb commands at their writes
+# (tests/test_atomic_edits.py). Installed here when missing and running as root.
+VALIDATOR_DEBS := default-jre-headless:java poppler-utils:pdfinfo qpdf:qpdf nodejs:node npm:npm strace:strace
 validators: validator-debs node_modules/.installed
 
 validator-debs:

@@ -10,6 +10,7 @@ as a page, and `kb check` reports it (`is_temporary`).
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import tempfile
@@ -44,6 +45,7 @@ def write_bytes(path: Path | str, data: bytes) -> None:
             pass
         raise
     _sync_folder(target.parent)
+    _clear_leftovers(target, keep=Path(temporary).name)
 
 
 def is_temporary(name: str) -> bool:
@@ -61,6 +63,14 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return _DEFAULT_MODE & ~umask
+
+
+def _clear_leftovers(target: Path, keep: str) -> None:
+    """Temporary files of earlier writes of `target` that were killed before their rename: the target is
+    now whole and newer than any of them, so a retry leaves the folder clean."""
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_MARK}"):
+        if stale.name != keep:
+            stale.unlink(missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kb import site_pages, versions
+from kb.terminal import json_text, printable
 from kb.commands import config_option, open_kb, site_option
 
 
@@ -30,6 +31,15 @@ class _Commands(click.Group):
             self.add_command(getattr(importlib.import_module(module), attribute), name)
         return super().get_command(ctx, name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """A file that cannot be read or written (a read-only docs/, a full disk) is an error message, not a
+        traceback."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(printable(f"{where}{exc.strerror or exc}")) from None
+
 
 @click.group(cls=_Commands)
 def main() -> None:
@@ -49,7 +59,7 @@ def list_articles(config_file: str, fmt: str, site: str) -> None:
         "url": site_pages.page_url(kb, a, site),
     } for a in sorted(kb.articles, key=lambda a: (a.number or "", a.path)) if not a.is_archive]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json_text(rows))
         return
     if not rows:
         click.echo("No articles.")
@@ -67,11 +77,11 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
     kb = open_kb(config_file)
     failed = bool(kb.errors) or (strict and bool(kb.warnings))
     if fmt == "json":
-        click.echo(json.dumps({"ok": not failed, "articles": len(kb.articles),
-                               "problems": [p.as_json() for p in kb.problems]}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"ok": not failed, "articles": len(kb.articles),
+                              "problems": [p.as_json() for p in kb.problems]}))
     else:
         for problem in kb.problems:
-            click.echo(str(problem), err=False)
+            click.echo(str(problem), err=False)  # escaped by Problem itself
         summary = (f"{len(kb.articles)} article(s) checked: {len(kb.errors)} error(s), "
                    f"{len(kb.warnings)} warning(s)")
         click.echo(summary, err=True)
@@ -96,9 +106,9 @@ def revise(config_file: str, number: str, change: str, author: str) -> None:
     kb = open_kb(config_file)
     _apply(lambda: versions.revise(kb, number, change, author, kb.today))
     article = kb.by_number(number)
-    click.echo(f"{number}: v{article.fields['version']} archived as "
-               f"{versions.archive_path(article.path, article.fields['version'])}; "
-               f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}")
+    click.echo(printable(f"{number}: v{article.fields['version']} archived as "
+                         f"{versions.archive_path(article.path, article.fields['version'])}; "
+                         f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}"))
 
 
 @main.command()
@@ -111,20 +121,20 @@ def approve(config_file: str, number: str, by: str) -> None:
     writes = _apply(lambda: versions.approve(kb, number, by, kb.today))
     article = kb.by_number(number)
     review = kb.settings.policy.latest_review_date(kb.today)
-    click.echo(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
-               f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded")
+    click.echo(printable(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
+                         f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded"))
 
 
 # Helper functions
 
 
 def _apply(plan: Any) -> list[versions.Write]:
-    """Run a versions operation; a refusal is a clear error and nothing is written."""
+    """Run a versions operation; a refusal (nothing is written) or a failed write is a clear error."""
     try:
         writes = plan()
+        versions.apply(writes)
     except (versions.VersionError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-    versions.apply(writes)
+        raise click.ClickException(printable(exc)) from None
     return writes
 
 
@@ -134,10 +144,11 @@ def _iso(value: Any) -> str:
 
 
 def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> None:
-    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in zip(keys, headers)]
+    cells = [[printable(row[k]) for k in keys] for row in rows]  # one value, one cell: no forged rows
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
-    for row in rows:
-        click.echo("  ".join(str(row[k]).ljust(w) for k, w in zip(keys, widths)).rstrip())
+    for row in cells:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 

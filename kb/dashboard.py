@@ -6,7 +6,6 @@ No HTML and no MkDocs here: the hooks hand in each article's URL, the templates 
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from kb.commands import config_option, open_kb, site_option
 from kb.corpus import KnowledgeBase
 from kb.model import Article
 from kb.review import ReviewState
+from kb.terminal import json_text, printable
 
 UrlOf = Callable[[Article], "str | None"]
 # Overdue first (the longest overdue on top), then due, then ok; documents not in force last.
@@ -182,10 +182,10 @@ def reviews_command(config_file: str, due_within: int | None, fmt: str, site: st
     rows = due_rows(review_rows(kb, lambda a: site_pages.page_url(kb, a, site)), due_within)
     overdue = sum(r.state == "overdue" for r in rows)
     if fmt == "json":
-        click.echo(json.dumps({"today": kb.today.isoformat(), "due_within": due_within,
-                               "warning_days": kb_settings.policy.review_warning_days,
-                               "overdue": overdue, "due": len(rows) - overdue,
-                               "articles": [r.as_json() for r in rows]}, indent=2, ensure_ascii=False))
+        click.echo(json_text({"today": kb.today.isoformat(), "due_within": due_within,
+                              "warning_days": kb_settings.policy.review_warning_days,
+                              "overdue": overdue, "due": len(rows) - overdue,
+                              "articles": [r.as_json() for r in rows]}))
     else:
         fmt_date = kb_settings.policy.format_date
         if not rows:
@@ -193,10 +193,10 @@ def reviews_command(config_file: str, due_within: int | None, fmt: str, site: st
         for r in rows:
             when = (f"{-r.days_left} days overdue" if r.days_left < 0 else
                     "due today" if r.days_left == 0 else f"{r.days_left} days left")
-            click.echo(f"{r.state.upper():8} {r.number}  v{r.version}  {r.name}\n"
-                       f"         review by {fmt_date(r.review_date)} ({when}); "
-                       f"owner {r.owner} <{r.owner_email or 'no email in authors.yml'}>"
-                       + (f"\n         {r.url}" if r.url else ""))
+            lines = [f"{r.state.upper():8} {r.number}  v{r.version}  {r.name}",  # each line escaped: no forged rows
+                     f"         review by {fmt_date(r.review_date)} ({when}); "
+                     f"owner {r.owner} <{r.owner_email or 'no email in authors.yml'}>"]
+            click.echo("\n".join(printable(line) for line in lines + ([f"         {r.url}"] if r.url else [])))
         within = f" within {due_within} days" if due_within is not None else ""
         click.echo(f"{overdue} overdue, {len(rows) - overdue} due{within} (as of {kb.today.isoformat()})", err=True)
     sys.exit(1 if overdue else 0)

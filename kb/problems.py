@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
+from kb.terminal import printable
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -29,9 +31,10 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
+        """One line for a terminal or a build log: a control character in a path or a value is escaped."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "" if self.is_error else "warning: "
-        return f"{where}: {self.field}: {prefix}{self.message}"
+        return printable(f"{where}: {self.field}: {prefix}{self.message}")
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -2,6 +2,12 @@
 
 An article's newest version lives in its own file, <book>/<stem>.md. Every approved version that is no
 longer the newest is kept as <book>/<stem>/v<version>.md, a frozen copy at a stable URL.
+
+A revise or an approve writes two or more files. Each write is atomic (`kb.atomic`), and they are ordered
+so that a kill between two of them leaves a state that `kb check` names (`kb.interrupted`) and that running the
+same command again finishes: revise writes the archive first, then the article; approve supersedes the old
+current version first, then makes the draft current. No interruption loses the draft or leaves two
+current versions.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from kb import forms, links
+from kb import atomic, forms, interrupted, links
 from kb.corpus import KnowledgeBase
 from kb.editing import FrontMatterEditor
 from kb.model import Article, version_key
@@ -30,6 +36,10 @@ COMPARED_FIELDS = ("name", "version", "status", "author", "approval", "approval_
 
 class VersionError(Exception):
     """A refused revise or approve; the message says why and what to do."""
+
+
+class WriteError(VersionError):
+    """A write that failed (a read-only folder, a full disk); says what was written before it."""
 
 
 @dataclass
@@ -73,10 +83,13 @@ def revise(kb: KnowledgeBase, number: str, change: str, author: str, today: date
     if not change.strip():
         raise VersionError("--change must say what changes in the new version")
     docs = kb.settings.docs_dir
-    source = (docs / article.path).read_text(encoding="utf-8")
+    source = _read(docs / article.path)
     archived = docs / archive_path(article.path, version)
-    if archived.exists():
-        raise VersionError(f"{archived.relative_to(docs)} already exists: version {version} was archived before")
+    copy = links.relocate(source, article.path, archive_path(article.path, version))  # one folder deeper
+    # this very copy (or an empty file) already there is an interrupted revise: finish it
+    if archived.exists() and _read(archived) not in ("", copy):
+        raise VersionError(f"{archived.relative_to(docs)} already exists and differs from {article.path}: version "
+                           f"{version} was archived before; compare the two, keep one, and run kb check")
     draft = FrontMatterEditor(article.path, source)
     new_version = next_minor(version)
     draft.set("document_control", "version", new_version)
@@ -85,7 +98,6 @@ def revise(kb: KnowledgeBase, number: str, change: str, author: str, today: date
         draft.remove("document_control", key)
     draft.append_row("change_control", {"date": today, "author": author, "version": new_version,
                                         "change": change.strip()})
-    copy = links.relocate(source, article.path, archive_path(article.path, version))  # one folder deeper
     return [Write(archived, copy, created=True), Write(docs / article.path, draft.text)]
 
 
@@ -93,6 +105,10 @@ def approve(kb: KnowledgeBase, number: str, by: str, today: date) -> list[Write]
     """Make the draft current, approved today with the latest review date the policy allows; the previous
     approved version becomes superseded."""
     article = _article(kb, number)
+    docs = kb.settings.docs_dir
+    if article.status == "current" and interrupted.still_current(kb, article):
+        # an approve that an older kb left half done (it wrote the article first): supersede what it left
+        return [_superseded(docs, old) for old in interrupted.still_current(kb, article)]
     if article.status != "draft":
         raise VersionError(f"{number} has no draft to approve (its version {article.fields.get('version')} is "
                            f"{article.status}): open one with 'kb revise {number} --change TEXT --author KEY'")
@@ -101,25 +117,37 @@ def approve(kb: KnowledgeBase, number: str, by: str, today: date) -> list[Write]
     rows = [row for row in article.changes if row is not None]
     if rows and rows[-1].date > today:
         raise VersionError(f"the draft's last change is dated {rows[-1].date.isoformat()}, after today")
-    docs = kb.settings.docs_dir
-    editor = FrontMatterEditor(article.path, (docs / article.path).read_text(encoding="utf-8"))
+    editor = FrontMatterEditor(article.path, _read(docs / article.path))
     editor.set("document_control", "status", "current")
     editor.set("document_control", "approval", by.strip(), after="author")
     editor.set("document_control", "approval_date", today, after="approval")
     editor.set("document_control", "review_date", kb.settings.policy.latest_review_date(today), after="approval_date")
-    writes = [Write(docs / article.path, editor.text)]
-    for archive in kb.archives_of(article):
-        if archive.status == "current":
-            old = FrontMatterEditor(archive.path, (docs / archive.path).read_text(encoding="utf-8"))
-            old.set("document_control", "status", "superseded")
-            writes.append(Write(docs / archive.path, old.text))
-    return writes
+    # superseded first: a kill before the last write leaves the draft to approve again, never two current
+    superseded = [_superseded(docs, archive) for archive in kb.archives_of(article) if archive.status == "current"]
+    return [*superseded, Write(docs / article.path, editor.text)]
 
 
 def apply(writes: list[Write]) -> None:
-    for write in writes:
-        write.path.parent.mkdir(parents=True, exist_ok=True)
-        write.path.write_text(write.text, encoding="utf-8")
+    """Write each file atomically, in order; a failure says what was written and how to finish."""
+    for index, write in enumerate(writes):
+        try:
+            write.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(write.path, write.text)
+        except OSError as exc:
+            done = ", ".join(str(w.path) for w in writes[:index])
+            raise WriteError(f"cannot write {write.path}: {exc.strerror or exc}"
+                             + (f" (already written: {done}; once it can be written, run the same command again "
+                                "to finish)" if done else "; nothing was changed")) from None
+
+
+def _superseded(docs: Path, archive: Article) -> Write:
+    old = FrontMatterEditor(archive.path, _read(docs / archive.path))
+    old.set("document_control", "status", "superseded")
+    return Write(docs / archive.path, old.text)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def _article(kb: KnowledgeBase, number: str) -> Article:

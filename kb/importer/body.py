@@ -9,19 +9,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from markdown.extensions.toc import slugify
 from markdownify import MarkdownConverter
 
 from kb.importer.common import callout, text_of
+from kb.importer.links import LinkMap, Target
 from kb.importer.media import ExportFiles, save_images
 from kb.importer.sanitise import sanitise
-
-if TYPE_CHECKING:
-    from kb.importer.sections import ControlledPage
 
 KEEP_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td": {"colspan", "rowspan"},
                    "th": {"colspan", "rowspan"}, "ol": {"start"}, "code": {"class"}, "pre": {"class"},
@@ -29,15 +26,14 @@ KEEP_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "td":
 UNWRAP = ("span", "font", "u", "ins", "mark", "small", "big", "abbr", "center", "o:p", "section", "article")
 
 
-def body_markdown(page: ControlledPage, files: ExportFiles, book: str, stem: str,
+def body_markdown(blocks: list[Tag], files: ExportFiles, folder: str, stem: str, here: Target, links: LinkMap,
                   notes: list[str]) -> tuple[str, dict[str, bytes]]:
     """The body as the KB's Markdown, and the images it uses (docs-relative path -> bytes)."""
     container = BeautifulSoup("<div></div>", "lxml").div
-    for block in page.body:
+    for block in blocks:
         container.append(block.extract())
-    ids = {str(el["id"]): el for el in container.find_all(id=True)}
-    images = save_images(container, files, book, stem, notes)
-    _links(container, ids, notes)
+    images = save_images(container, files, folder, stem, notes)
+    _links(container, here, links, notes)
     for comment in container.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for frame in container.find_all(["iframe", "embed", "object"]):
@@ -51,7 +47,17 @@ def body_markdown(page: ControlledPage, files: ExportFiles, book: str, stem: str
         frame.replace_with(link)
     if container.find("u"):
         notes.append("underlining has no Markdown: dropped, the text kept")
-    container = sanitise(container, notes)
+    return _markdown(sanitise(container, notes), notes), images
+
+
+def section_markdown(description: Tag) -> str:
+    """A book's or chapter's description (BookStack's description_html) as Markdown, sanitised like a body."""
+    container = BeautifulSoup("<div></div>", "lxml").div
+    container.append(description.extract())
+    return _markdown(sanitise(container, []), [])
+
+
+def _markdown(container: Tag, notes: list[str]) -> str:
     for tag in container.find_all(UNWRAP):
         tag.unwrap()
     for heading in container.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
@@ -62,37 +68,78 @@ def body_markdown(page: ControlledPage, files: ExportFiles, book: str, stem: str
         tag.attrs = {k: v for k, v in tag.attrs.items() if k in allowed}
         if tag.name == "p" and "class" in tag.attrs and callout(tag) is None:
             del tag.attrs["class"]
-    for cell in container.find_all(["td", "th"]):
-        if cell.get("colspan") not in (None, "1") or cell.get("rowspan") not in (None, "1"):
-            notes.append("a table in the body has merged cells, which Markdown tables cannot hold: check it")
-            break
+    _details_titles(container)
+    for table in container.find_all("table"):
+        _table_header(table, notes)
     _paragraph_breaks(container)
     for text_node in container.find_all(string=True):
         if "\xa0" in text_node:
             text_node.replace_with(text_node.replace("\xa0", " "))
     converted = _BodyConverter(heading_style="ATX", bullets="-", escape_underscores=False,
                                code_language_callback=_code_language).convert_soup(container)
-    return _tidy_markdown(converted), images
+    return _tidy_markdown(converted)
 
 
+def _table_header(table: Tag, notes: list[str]) -> None:
+    """BookStack's editor never writes <th>: a header row is a first row of bold cells. That row (or a row of
+    <th>) becomes the header; a table with no header row, or with merged cells, stays an HTML table (marked
+    here for the converter), so that no empty header row shows and no cell moves."""
+    rows = [row for row in table.find_all("tr") if row.find_parent("table") is table]
+    if not rows:
+        return
+    first = [cell for cell in rows[0].find_all(["td", "th"], recursive=False)]
+    merged = any(cell.get("colspan") not in (None, "1") or cell.get("rowspan") not in (None, "1")
+                 for row in rows for cell in row.find_all(["td", "th"], recursive=False))
+    if merged:
+        notes.append("a table has merged cells, which Markdown tables cannot hold: kept as an HTML table")
+    header = bool(first) and all(cell.name == "th" or _bold(cell) for cell in first) and any(
+        text_of(cell) for cell in first)
+    if header:
+        for cell in first:
+            cell.name = "th"
+            for bold in cell.find_all(["strong", "b"]):
+                bold.unwrap()
+    if merged or not header:
+        table["data-kb-html"] = "1"
 
-def _links(container: Tag, ids: dict[str, Tag], notes: list[str]) -> None:
-    """BookStack's in-page anchors (#bkmrk-…) point at the heading's new anchor; links into the old KB noted."""
+
+def _bold(cell: Tag) -> bool:
+    """Every word of the cell is bold (an empty cell is allowed in a header row)."""
+    for node in cell.find_all(string=True):
+        if node.strip() and node.find_parent(["strong", "b"]) is None:
+            return False
+    return True
+
+
+def _details_titles(container: Tag) -> None:
+    """BookStack's Markdown export loses <summary> (SpacedTagFallbackConverter writes its text as a paragraph):
+    the first paragraph of a <details> without a summary is its title again."""
+    for details in container.find_all("details"):
+        if details.find("summary", recursive=False) is not None:
+            continue
+        first = next((child for child in details.children if isinstance(child, Tag) or str(child).strip()), None)
+        if isinstance(first, Tag) and first.name == "p" and len(text_of(first)) <= 120:
+            first.name = "summary"
+        elif isinstance(first, NavigableString) and len(first.strip()) <= 120:
+            summary = BeautifulSoup("<summary></summary>", "lxml").summary
+            summary.string = first.strip()
+            first.replace_with(summary)
+
+
+def _links(container: Tag, here: Target, links: LinkMap, notes: list[str]) -> None:
+    """Links resolved against the import (anchors, ZIP references, old-KB URLs); what is left is reported."""
     for link in container.find_all("a"):
         href = str(link.get("href") or "").strip()
-        if link.find("img") is not None and not text_of(link) and _is_image_url(href):
+        if link.find("img") is not None and not text_of(link) and (_is_image_url(href) or "bsexport:image" in href):
             link.unwrap()  # BookStack links each image to its full size on the old KB: the image is here now
             continue
-        fragment = urlsplit(href).fragment
-        if fragment.startswith("bkmrk-") and urlsplit(href).path in ("", "/"):
-            target = ids.get(fragment)
-            if target is not None and target.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                link["href"] = "#" + slugify(text_of(target), "-")
-            else:
-                notes.append(f"link to #{fragment} on the old page has no heading to point at: kept as text")
-                link.unwrap()
-        elif "/books/" in href and "/page/" in href:
-            notes.append(f"link into the old knowledge base kept as it is: {href}")
+        resolution = links.resolve(href, here)
+        if resolution.note:
+            notes.append(resolution.note)
+        if resolution.unwrap:
+            link.unwrap()
+        elif resolution.href is not None:
+            link["href"] = resolution.href
         elif href and not href.startswith("#") and not urlsplit(href).scheme and not href.startswith("//"):
             notes.append(f"link to {href[:80]} points at nothing imported: kept as text")
             link.unwrap()
@@ -183,6 +230,26 @@ class _BodyConverter(MarkdownConverter):
         inner, _, tail = rest.rpartition("```")
         return f"{head}{fence}{inner}{fence}{tail}" if inner else head + rest
 
+    def convert_table(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if not el.get("data-kb-html"):
+            return super().convert_table(el, text, parent_tags)
+        # md_in_html: the cells' Markdown (links, emphasis, code) is still rendered, and MkDocs still sees links
+        return f'\n\n<table markdown="1">\n{text.strip()}\n</table>\n\n'
+
+    def convert_tr(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if not _html_table(el):
+            return super().convert_tr(el, text, parent_tags)
+        return f'<tr markdown="1">{text.strip()}</tr>\n'
+
+    def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        if not _html_table(el):
+            return super().convert_td(el, text, parent_tags)
+        spans = "".join(f' {name}="{int(el[name])}"' for name in ("colspan", "rowspan")
+                        if str(el.get(name) or "").isdigit() and int(el[name]) > 1)
+        return f'<{el.name} markdown="span"{spans}>{" ".join(text.split())}</{el.name}>'
+
+    convert_th = convert_td
+
     def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         kind = callout(el)
         if kind is None or "_inline" in parent_tags:
@@ -211,10 +278,15 @@ class _BodyConverter(MarkdownConverter):
         return f"{bullet} {first}" + ("\n" + _indent(rest) if rest else "") + "\n"
 
 
+def _html_table(cell: Tag) -> bool:
+    table = cell.find_parent("table")
+    return table is not None and bool(table.get("data-kb-html"))
+
+
 def escape_text(text: str) -> str:
     """Markdown text that renders as exactly this text: no HTML, no links, no attribute lists."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return re.sub(r"([\[\]{}])", r"\\\1", text)
+    return re.sub(r"([\[\]{}|])", r"\\\1", text)
 
 
 def safe_url(url: str) -> str:

@@ -9,6 +9,7 @@ import click
 from kb import corpus, site_pages
 from kb.commands import config_option, open_settings, site_option
 from kb.corpus import AUTHORS_FILE
+from kb.importer.media import IMAGE_EXTENSIONS
 from kb.importer.run import import_exports
 from kb.importer.writing import BOOK_RE
 
@@ -26,7 +27,7 @@ from kb.importer.writing import BOOK_RE
 @site_option
 def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tuple[str, ...], dry_run: bool,
                    force: bool, config_file: str, site: str) -> None:
-    """Import BookStack exports (Markdown or HTML) as articles in docs/BOOK/."""
+    """Import BookStack exports (portable ZIP, HTML or Markdown; a page, a chapter or a book) into docs/BOOK/."""
     if not BOOK_RE.match(book):
         raise click.BadParameter("a book is a folder name: lower-case letters, digits, '-', '_' or '.'",
                                  param_hint="--book")
@@ -39,24 +40,27 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
         draft = outcome.draft
         if draft is not None:
             for note in draft.notes:
-                click.echo(f"{outcome.source}: {note}", err=True)
+                click.echo(f"{outcome.where}: {note}", err=True)
         if outcome.error is not None:
-            click.echo(f"{outcome.source}: error: {outcome.error}", err=True)
+            click.echo(f"{outcome.where}: error: {outcome.error}", err=True)
             continue
         assert draft is not None
         for problem in outcome.problems:
             click.echo(str(problem), err=True)
-        what = f"{draft.number} v{draft.version} {draft.status}".strip()
+        what = f"{draft.number} v{draft.version} {draft.status}".strip() if draft.is_article else "plain page"
         replaced = f", replacing {docs}/{outcome.replaced}" if outcome.replaced else ""
         if dry_run:
-            click.echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.source}{replaced}")
+            click.echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.where}{replaced}")
             for key, entry in draft.authors.items():
                 click.echo(f"would add author {key} to {docs}/{AUTHORS_FILE}: {entry}")
             for rel in draft.images:
-                click.echo(f"would save image {docs}/{rel}")
+                click.echo(f"would save {'image' if rel.rsplit('.', 1)[-1] in IMAGE_EXTENSIONS else 'file'} "
+                           f"{docs}/{rel}")
             click.echo(draft.text)
         else:
-            click.echo(f"imported {outcome.source} -> {docs}/{draft.rel} ({what}){replaced}{_link(kb, draft.rel, site)}")
+            unchanged = "" if outcome.files else ", unchanged"  # a re-import of the same export writes nothing
+            click.echo(f"imported {outcome.where} -> {docs}/{draft.rel} ({what}){replaced}{unchanged}"
+                       f"{_link(kb, draft.rel, site)}")
     refused = sum(1 for o in outcomes if o.error is not None)
     to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
     if refused or to_fix:

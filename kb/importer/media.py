@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import Tag
 
-from kb.importer.common import text_of
+from kb.importer.common import slug, text_of
 
 # The first bytes of each raster type BookStack accepts (png, jpg, gif, webp) and bmp: the saved extension.
 SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
@@ -53,6 +53,23 @@ class FilesBeside(ExportFiles):
             notes.append(f"image {src} is not beside the export: left out")
             return None
         return local.read_bytes()
+
+
+# Attachments the site serves as downloads; anything it would render or run (HTML, SVG, scripts, Markdown pages)
+# is refused, since a saved attachment is published beside the article.
+ATTACHMENT_EXTENSIONS = frozenset("""pdf csv txt log rtf doc docx xls xlsx ppt pptx odt ods odp zip 7z gz tgz tar
+png jpg jpeg gif webp bmp msg eml ics vcf cer crt der p7b reg ps1 psm1 bat cmd conf cfg ini json yaml yml
+""".split()) - {"svg", "html", "htm", "xhtml", "xml", "js", "mjs", "md", "markdown"}
+
+
+def attachment_name(stem: str, name: str) -> str | None:
+    """The file name of an attachment saved beside its article: the article's stem and a slug of the original
+    name, with its extension if the site may serve it; None for a kind that would run or render as a page."""
+    base, dot, extension = name.rpartition(".")
+    extension = extension.casefold() if dot else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        return None
+    return f"{stem}-{slug(base or 'attachment')}.{extension}"
 
 
 def image_type(data: bytes) -> str | None:

@@ -1,4 +1,4 @@
-"""Reading BookStack's page exports: the Contained Web File (.html) and the Markdown File (.md).
+"""Reading BookStack's HTML and Markdown exports of a page, a chapter or a book (Contained Web File, Markdown File).
 
 Both become one HTML tree. The HTML export holds the page inside a `page-content` div; the Markdown export is
 Markdown with the editor's HTML left in (Word-pasted tables, spans, callouts), rendered here by Python-Markdown
@@ -8,17 +8,25 @@ with Markdown honoured inside the HTML, as BookStack's own renderer does.
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import quote_plus
 
 import markdown
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown.extensions import md_in_html
 
-from kb.importer.common import ExportError
+from kb.importer.common import ExportError, text_of
+from kb.importer.exported import Export, ExportedPage, Section, chapter_folder
+from kb.importer.media import ExportFiles, FilesBeside
+from kb.importer.sections import is_control_table
 from kb.importer.sanitise import unswallow
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+PAGE_ID = re.compile(r"^page-\d+$")  # exports/parts/page-item.blade.php: <h1 id="page-{{$page->id}}">
+CHAPTER_ID = re.compile(r"^chapter-\d+$")  # exports/parts/chapter-item.blade.php
 HTML_ELEMENTS = frozenset("""a abbr address article aside b bdi bdo big blockquote body br button caption center
 cite code col colgroup dd del details dfn div dl dt em figcaption figure font footer h1 h2 h3 h4 h5 h6 head
 header hr html i iframe img input ins kbd label li link main mark meta nav ol p pre q s samp section small span
@@ -26,7 +34,8 @@ strike strong style sub summary sup table tbody td tfoot th thead title tr u ul 
 script noscript template svg math object embed param applet frame frameset""".split())  # the last line: for the sanitiser to drop and report
 
 
-def read_page_export(source: Path) -> tuple[BeautifulSoup, str]:
+def read_text_export(source: Path, book: str) -> Export:
+    """A page, chapter or book export in HTML or Markdown: its pages, and the book and chapters around them."""
     try:
         data = source.read_bytes()
     except IsADirectoryError:
@@ -41,16 +50,134 @@ def read_page_export(source: Path) -> tuple[BeautifulSoup, str]:
         raise ExportError(f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     head = text.lstrip()[:500].lower()
     if head.startswith("<!doctype html") or head.startswith("<html"):
-        soup = BeautifulSoup(text, "lxml")
-        content = soup.select_one("div.page-content")
+        content = BeautifulSoup(text, "lxml").select_one("div.page-content")
         if content is None:
             raise ExportError("is an HTML document without BookStack's page-content div: not a BookStack export")
         unswallow(content)
-        return content, "html"
+        return _html_pages(source, content, book)
+    root = render_markdown(text)
+    return _markdown_pages(source, root, book)
+
+
+def render_markdown(text: str) -> Tag:
+    """Markdown as BookStack exports it (the editor's HTML left in) rendered to one HTML tree."""
     rendered = _MARKDOWN.reset().convert(_tidy_tags(text))
     root = BeautifulSoup(f"<div>{rendered}</div>", "lxml").div
     unswallow(root)
-    return root, "markdown"
+    return root
+
+
+def set_bookstack_ids(root: Tag) -> None:
+    """Give elements the ids BookStack gave them (PageContent::updateIdsRecursively and setUniqueId), so that
+    `#bkmrk-…` links in a Markdown export, which carries no ids, find their heading: every top-level element
+    and every heading gets `bkmrk-` and the first 20 characters of its text, lower-cased with runs of
+    whitespace as '-', URL-encoded, made unique with -1, -2, …"""
+    used = {str(el["id"]) for el in root.find_all(id=True) if str(el["id"]).startswith("bkmrk")}
+
+    def walk(element: Tag, depth: int) -> None:
+        for child in element.find_all(True, recursive=False):
+            if (depth == 0 or child.name in HEADINGS) and not str(child.get("id") or "").startswith("bkmrk"):
+                content_id = "bkmrk-" + re.sub(r"\s+", "-", child.get_text().strip()).lower()[:20]
+                new_id, index = quote_plus(content_id), 1
+                while new_id in used:
+                    new_id, index = quote_plus(f"{content_id}-{index}"), index + 1
+                child["id"] = new_id
+                used.add(new_id)
+            walk(child, depth + 1)
+
+    walk(root, 0)
+
+
+# Helper functions: book and chapter exports
+
+
+def _html_pages(source: Path, content: Tag, book: str) -> Export:
+    """A contained HTML export. A book or chapter export (exports/book.blade.php, chapter.blade.php) is its title
+    and description, a contents list, then each chapter (`h1#chapter-N`, its description) and page
+    (`h1#page-N`, then the page's HTML); a page in a chapter has a `chapter-hint` before its heading."""
+    if content.find("h1", id=PAGE_ID) is None:
+        return Export([ExportedPage(source, content, "html", ExportFiles(), book)])
+    export = Export([])
+    page: ExportedPage | None = None
+    section: Section | None = None
+    chapter: Section | None = None
+    hinted = False
+    for child in list(content.children):
+        if not isinstance(child, Tag):
+            if page is not None and str(child).strip():
+                page.root.append(child.extract())
+            continue
+        classes = child.get("class") or []
+        identifier = str(child.get("id") or "")
+        if child.name == "h1" and not identifier and section is None and page is None:
+            section = Section(book, text_of(child))
+            export.sections.append(section)
+        elif child.name == "h1" and CHAPTER_ID.match(identifier):
+            chapter = Section(chapter_folder(book, text_of(child)), text_of(child), id=int(identifier[8:]),
+                              kind="chapter")
+            export.sections.append(chapter)
+            page, section = None, chapter
+        elif child.name == "h1" and PAGE_ID.match(identifier):
+            folder = chapter.folder if hinted and chapter is not None else book
+            page = ExportedPage(source, BeautifulSoup("<div></div>", "lxml").div, "html", ExportFiles(), folder,
+                                name=text_of(child), id=int(identifier[5:]), in_book=True)
+            export.pages.append(page)
+            hinted = False
+        elif "page-break" in classes or (child.name == "ul" and "contents" in classes):
+            continue
+        elif "chapter-hint" in classes:
+            hinted = True
+        elif page is not None:
+            page.root.append(child.extract())
+        elif section is not None and child.name == "div" and section.description is None:
+            section.description = child
+    return export
+
+
+def _markdown_pages(source: Path, root: Tag, book: str) -> Export:
+    """A Markdown export (ExportFormatter::pageToMarkdown, chapterToMarkdown, bookToMarkdown): every page,
+    chapter and book starts with its name as a level-1 heading. A heading with nothing under it but more to
+    come is the book's (first) or a chapter's name; a page without Document Control is a plain page."""
+    segments: list[list[Tag]] = [[]]
+    for child in list(root.children):
+        if isinstance(child, Tag) and child.name == "h1" and segments[-1]:
+            segments.append([])
+        if isinstance(child, Tag) or str(child).strip():
+            segments[-1].append(child)
+    segments = [s for s in segments if s]
+    if len(segments) <= 1 or not any(_controlled(s) for s in segments):
+        set_bookstack_ids(root)
+        return Export([ExportedPage(source, root, "markdown", FilesBeside(source.parent), book)])
+    export = Export([])
+    folder = book
+    for number, segment in enumerate(segments):
+        heading = segment[0] if isinstance(segment[0], Tag) and segment[0].name == "h1" else None
+        name = text_of(heading) if heading is not None else ""
+        rest = [b for b in segment[1:] if isinstance(b, Tag) and text_of(b)]
+        following = segments[number + 1] if number + 1 < len(segments) else None
+        if not _controlled(segment) and following is not None and len(rest) <= 1 and name:
+            description = rest[0] if rest else None
+            if number == 0:
+                export.sections.append(Section(book, name, description))
+            else:
+                folder = chapter_folder(book, name)
+                export.sections.append(Section(folder, name, description, kind="chapter"))
+            continue
+        page_root = BeautifulSoup("<div></div>", "lxml").div
+        for block in segment:
+            page_root.append(block.extract() if isinstance(block, Tag) else NavigableString(str(block)))
+        set_bookstack_ids(page_root)
+        export.pages.append(ExportedPage(source, page_root, "markdown", FilesBeside(source.parent), folder,
+                                         name=name or None, in_book=True))
+    if len(export.pages) == 1 and export.sections and export.sections[0].kind == "book":
+        export.pages[0].in_book = False  # one page under its book's name: a page export, as the old KB gave them
+        export.pages[0].book_title = export.sections[0].title
+    return export
+
+
+def _controlled(segment: list[Tag]) -> bool:
+    return any(isinstance(b, Tag) and (b.name == "table" and is_control_table(b) or
+                                       any(is_control_table(t) for t in b.find_all("table"))) for b in segment)
 
 
 class _TagTidier(HTMLParser):

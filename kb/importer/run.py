@@ -1,42 +1,60 @@
-"""One import run: each export becomes a Draft, is checked like any article, and is written unless refused."""
+"""One import run: read every export, map every page, then convert and write them.
+
+Pages are mapped in two passes so that links between them can be resolved: the first pass reads each page's
+Document Control (its number, name and so its file) and where its BookStack ids fall; the second converts
+each body with every other page's new address known, checks the article like any other, and writes it
+unless refused. One Outcome per page (an unreadable input is one Outcome with its error).
+"""
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kb import corpus, dates, rules, settings
-from kb.importer.body import body_markdown
+from kb.importer.body import body_markdown, escape_text, safe_url, section_markdown
 from kb.importer.common import ExportError, slug
 from kb.importer.control import Registry, change_control, document_control
-from kb.importer.media import ExportFiles, FilesBeside
-from kb.importer.pages import read_page_export
-from kb.importer.sections import ControlledPage
-from kb.importer.writing import BOOK_RE, UnsafePath, inside, render_article, write_draft
+from kb.importer.exported import ExportedPage, Section
+from kb.importer.links import LinkMap, Target, anchors_of, bookstack_slug
+from kb.importer.media import attachment_name
+from kb.importer.pages import read_text_export
+from kb.importer.sections import ControlledPage, has_document_control
+from kb.importer.writing import (BOOK_RE, UnsafePath, inside, render_article, render_index, render_page,
+                                 write_draft, write_if_changed)
+from kb.importer.zipexport import is_zip, read_zip
 from kb.problems import Problem
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
 class Draft:
-    """What one export becomes: the article's text and path, plus what comes with it."""
+    """What one page becomes: the file's text and path, plus what comes with it."""
 
     source: Path
-    rel: str  # the article's path under docs/
+    rel: str  # the file's path under docs/
     text: str
-    number: str
+    number: str  # "" for a plain page
     version: str
     status: str
-    images: dict[str, bytes] = field(default_factory=dict)  # docs-relative path -> content
+    images: dict[str, bytes] = field(default_factory=dict)  # docs-relative path -> content (attachments too)
     authors: dict[str, dict[str, str]] = field(default_factory=dict)  # new authors.yml entries it needs
     book_title: str | None = None
     notes: list[str] = field(default_factory=list)  # what could not be mapped
 
+    @property
+    def is_article(self) -> bool:
+        return bool(self.number)
+
 
 @dataclass
 class Outcome:
-    """The result of importing one input, for the command to report."""
+    """The result of importing one page (or of one input that could not be read), for the command to report."""
 
     source: Path
     draft: Draft | None = None
@@ -45,31 +63,69 @@ class Outcome:
     replaced: str | None = None  # docs path of the article this one replaced (--force)
     files: list[str] = field(default_factory=list)  # docs paths written (none when nothing changed)
     problems: list[Problem] = field(default_factory=list)
+    where: str = ""  # how reports name it: the file, and the page when the file holds several
+
+    def __post_init__(self) -> None:
+        self.where = self.where or str(self.source)
 
     @property
     def failed(self) -> bool:
         return self.error is not None or any(p.is_error for p in self.problems)
 
 
+@dataclass
+class _Mapped:
+    """A page after the first pass: what it is, where it goes, and what its body still has to become."""
+
+    page: ExportedPage
+    outcome: Outcome
+    layout: ControlledPage
+    notes: list[str]
+    rel: str
+    target: Target
+    control: dict | None = None  # None for a plain page
+    changes: list[dict] = field(default_factory=list)
+    authors: dict[str, dict[str, str]] = field(default_factory=dict)  # new authors.yml entries it needs
+
 
 def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book: str, *, audience: str = "internal",
                    tags: Iterable[str] = (), force: bool = False, dry_run: bool = False,
-                   today: date | None = None) -> list[Outcome]:
-    """Import every export into docs/<book>/; one Outcome per input, in order. Writes nothing on dry_run."""
+                   today: date | None = None, progress: Progress | None = None) -> list[Outcome]:
+    """Import every export into docs/<book>/; one Outcome per page, in order. Writes nothing on dry_run."""
     if not BOOK_RE.match(book):
         raise ValueError(f"book {book!r} is not a folder name: lower-case letters, digits, '-', '_' or '.'")
     today = today or dates.today()
     kb = corpus.load(kb_settings, today)
     registry = Registry(dict(kb.authors))
     docs = kb_settings.docs_dir
-    taken: dict[str, Path] = {}  # numbers imported in this run
-    written_authors: set[str] = set(kb.authors)
-    outcomes = []
+    outcomes: list[Outcome] = []
+    links = LinkMap()
+    mapped: list[_Mapped] = []
+    sections: list[Section] = []
     for source in sources:
-        outcome = Outcome(source)
-        outcomes.append(outcome)
         try:
-            draft = convert(source, book, registry, kb_settings, audience=audience, tags=list(tags))
+            export = read_zip(source, book) if is_zip(source) else read_text_export(source, book)
+        except ExportError as exc:
+            outcomes.append(Outcome(source, error=str(exc)))
+            continue
+        sections += export.sections
+        for page in export.pages:
+            outcome = Outcome(source, where=page.where)
+            outcomes.append(outcome)
+            try:
+                mapped.append(_map(page, outcome, kb_settings, registry, audience))
+            except ExportError as exc:
+                outcome.error = str(exc)
+    _register(mapped, sections, links)
+    taken: dict[str, str] = {}  # numbers (and paths) imported in this run
+    written_authors: set[str] = set(kb.authors)
+    report = progress or (_stderr_progress() if len(mapped) >= 50 else None)
+    for done, item in enumerate(mapped, start=1):
+        if report is not None:
+            report(done, len(mapped))
+        outcome = item.outcome
+        try:
+            draft = _finish(item, links, list(tags))
         except ExportError as exc:
             outcome.error = str(exc)
             continue
@@ -80,26 +136,28 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
         except UnsafePath as exc:
             outcome.error = str(exc)
             continue
-        if draft.number in taken:
-            outcome.error = f"{draft.number} is also the number of {taken[draft.number]} in this import"
+        key = draft.number or draft.rel
+        if key in taken:
+            outcome.error = f"{key} is also the {'number' if draft.number else 'path'} of {taken[key]} in this import"
             continue
-        existing = kb.by_number(draft.number)
+        existing = kb.by_number(draft.number) if draft.number else None
         if existing is not None or (docs / draft.rel).exists():
             where = existing.path if existing is not None else draft.rel
             if not force:
-                outcome.error = (f"{draft.number} already exists as docs/{where}: not overwritten "
-                                 "(pass --force to replace it)")
+                what = draft.number or "a page"
+                outcome.error = f"{what} already exists as docs/{where}: not overwritten (pass --force to replace it)"
                 continue
             outcome.replaced = where
-            if existing is not None and existing.book == book:
+            if existing is not None and existing.path.startswith(f"{book}/"):
                 draft.rel = existing.path  # same file, so its URL, archived versions and links stay valid
             elif existing is not None and kb.archives_of(existing):
                 draft.notes.append(f"the archived versions of docs/{existing.path} stay where they are: "
                                    "move or remove them")
-        taken[draft.number] = source
-        article, problems = corpus.read_article(draft.rel, draft.text)
-        outcome.problems = problems + (rules.check_article(article, kb_settings.policy, today, registry.all())
-                                       if article is not None else [])
+        taken[key] = outcome.where
+        if draft.is_article:
+            article, problems = corpus.read_article(draft.rel, draft.text)
+            outcome.problems = problems + (rules.check_article(article, kb_settings.policy, today, registry.all())
+                                           if article is not None else [])
         if dry_run:
             continue
         try:
@@ -108,25 +166,134 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
             outcome.error = f"not written: {exc}"
             continue
         outcome.written = True
+    if report is not None and mapped:
+        report(len(mapped), 0)  # done: the line is closed
+    if not dry_run:
+        _write_sections(sections, docs, force)
     return outcomes
 
 
 def convert(source: Path, book: str, registry: Registry, kb_settings: settings.Settings, *,
             audience: str = "internal", tags: list[str] | None = None) -> Draft:
-    """The article one export becomes (nothing written); ExportError when it is no BookStack export."""
-    root, kind = read_page_export(source)
-    notes: list[str] = []
-    page = ControlledPage.of(root, kind, kb_settings, notes)
-    control = document_control(page, kb_settings, registry, notes, audience)
-    number, name = control["number"], control["name"]
-    stem = f"{number}-{slug(name)}"
-    changes = change_control(page, registry, notes, control)
-    files = FilesBeside(source.parent) if kind == "markdown" else ExportFiles()
-    body, images = body_markdown(page, files, book, stem, notes)
-    all_tags = list(dict.fromkeys([*page.tags, *(tags or [])]))
-    new_authors = {key: registry.added[key] for key in [control.get("author"), *(r["author"] for r in changes)]
-                   if key in registry.added}
-    text = render_article(control, changes, all_tags, body)
-    return Draft(source, f"{book}/{stem}.md", text, number, control.get("version", ""), control.get("status", ""),
-                 images, new_authors, page.book_title, list(dict.fromkeys(notes)))
+    """The article one page export becomes (nothing written); ExportError when it is no BookStack export."""
+    export = read_zip(source, book) if is_zip(source) else read_text_export(source, book)
+    links = LinkMap()
+    mapped = [_map(page, Outcome(source), kb_settings, registry, audience) for page in export.pages]
+    _register(mapped, export.sections, links)
+    return _finish(mapped[0], links, tags or [])
 
+
+# Helper functions
+
+
+def _map(page: ExportedPage, outcome: Outcome, kb_settings: settings.Settings, registry: Registry,
+         audience: str) -> _Mapped:
+    """The first pass: the page's layout, its Document Control and Change Control, and so its file."""
+    notes: list[str] = []
+    if page.in_book and not has_document_control(page.root):
+        layout = ControlledPage.plain(page.root, page.kind)
+        name = page.name or "Untitled page"
+        notes.append("no Document Control table: imported as a plain page of the book, not as an article")
+        rel = f"{page.folder}/{slug(name)}.md"
+        return _Mapped(page, outcome, layout, notes, rel, Target(rel, anchors_of(layout.body)))
+    layout = ControlledPage.of(page.root, page.kind, kb_settings, notes)
+    control = document_control(layout, kb_settings, registry, notes, audience)
+    changes = change_control(layout, registry, notes, control)
+    rel = f"{page.folder}/{control['number']}-{slug(control['name'])}.md"
+    authors = {key: registry.added[key] for key in [control.get("author"), *(r["author"] for r in changes)]
+               if key in registry.added}
+    return _Mapped(page, outcome, layout, notes, rel, Target(rel, anchors_of(layout.body)), control, changes,
+                   authors)
+
+
+def _register(mapped: list[_Mapped], sections: list[Section], links: LinkMap) -> None:
+    for item in mapped:
+        page = item.page
+        if page.id is not None:
+            links.pages[page.id] = item.target
+        for name in {page.name, item.control and f"{item.control['number']} {item.control['name']}"}:
+            if name:
+                links.page_slugs.setdefault(bookstack_slug(name), item.target)
+        for attachment in page.attachments:
+            if attachment.id is None:
+                continue
+            if attachment.link:
+                links.attachments[attachment.id] = attachment.link
+            elif attachment.data is not None:
+                links.attachments[attachment.id] = f"{page.folder}/{attachment_name(_stem(item), attachment.name)}"
+    for section in sections:
+        target = Target(f"{section.folder}/index.md")
+        if section.kind == "chapter":
+            links.chapter_slugs[bookstack_slug(section.title)] = target
+            if section.id is not None:
+                links.chapters[section.id] = target
+        else:
+            links.book_slugs[bookstack_slug(section.title)] = target
+            if section.id is not None:
+                links.books[section.id] = target
+
+
+def _stem(item: _Mapped) -> str:
+    return Path(item.rel).stem
+
+
+def _finish(item: _Mapped, links: LinkMap, tags: list[str]) -> Draft:
+    """The second pass: the body with every link resolved, then the file's text."""
+    page, notes = item.page, item.notes
+    body, files = body_markdown(item.layout.body, page.files, page.folder, _stem(item), item.target, links, notes)
+    body += _attachments(item, files, notes)
+    all_tags = list(dict.fromkeys([*item.layout.tags, *page.tags, *tags]))
+    book_title = page.book_title or item.layout.book_title
+    if item.control is None:
+        text = render_page(page.name or "Untitled page", all_tags, body)
+        return Draft(page.source, item.rel, text, "", "", "page", files, {}, book_title, list(dict.fromkeys(notes)))
+    text = render_article(item.control, item.changes, all_tags, body)
+    return Draft(page.source, item.rel, text, item.control["number"], item.control.get("version", ""),
+                 item.control.get("status", ""), files, item.authors, book_title, list(dict.fromkeys(notes)))
+
+
+def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> str:
+    """Attachments saved beside the page and listed under an Attachments heading, link attachments too."""
+    lines = []
+    for attachment in item.page.attachments:
+        label = escape_text(attachment.name)
+        if attachment.link:
+            lines.append(f"- [{label}]({safe_url(attachment.link)})")
+            continue
+        if attachment.data is None:
+            notes.append(f"attachment {attachment.name!r} is not in the export: left out")
+            continue
+        name = attachment_name(_stem(item), attachment.name)
+        if name is None:
+            notes.append(f"attachment {attachment.name!r} is of a kind the site would run or render as a page "
+                         "(HTML, SVG, script, Markdown): left out")
+            continue
+        files[f"{item.page.folder}/{name}"] = attachment.data
+        lines.append(f"- [{label}]({name})")
+    return ("\n## Attachments\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def _write_sections(sections: list[Section], docs: Path, force: bool) -> None:
+    """Each book's and chapter's index page: written when missing, and updated in place with --force."""
+    for section in sections:
+        index = inside(docs, f"{section.folder}/index.md")
+        if index.exists() and not force:
+            continue
+        description = section_markdown(section.description) if section.description is not None else None
+        write_if_changed(index, render_index(section.title, description))
+
+
+def _stderr_progress() -> Progress:
+    """A progress line on stderr, rewritten in place, at most every half second."""
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if total == 0:
+            sys.stderr.write("\n")
+        elif now - last[0] >= 0.5 or done == total:
+            last[0] = now
+            sys.stderr.write(f"\rimporting page {done} of {total}")
+        sys.stderr.flush()
+
+    return report

@@ -27,15 +27,23 @@ class ControlledPage:
     book_title: str | None = None
 
     @classmethod
-    def of(cls, root: Tag, kind: str, kb_settings: settings.Settings, notes: list[str]) -> "ControlledPage":
+    def plain(cls, root: Tag, kind: str) -> "ControlledPage":
+        """A page of a book without Document Control: all of it is body (a plain page of the book)."""
         tags = strip_export_chrome(root) if kind == "html" else []
         blocks = _blocks(root)
+        titles = [text_of(blocks.pop(0))] if blocks and blocks[0].name == "h1" else []  # the page's name
+        return cls(blocks, titles, None, None, blocks, tags)
+
+    @classmethod
+    def of(cls, root: Tag, kind: str, kb_settings: settings.Settings, notes: list[str]) -> "ControlledPage":
+        tags = strip_export_chrome(root) if kind == "html" else []
+        blocks = _unwrap_control(_blocks(root))
         start = _marker_index(blocks, "START OF DOCUMENT")
         if sum(1 for b in blocks if _is_marker(b, "START OF DOCUMENT")) > 1:
             notes.append("holds more than one page (START OF DOCUMENT appears again): only the first is imported; "
                          "export pages one by one")
         end = _marker_index(blocks, "END OF DOCUMENT", after=start if start is not None else -1)
-        control = next((b for b in blocks if b.name == "table" and _is_control_table(b)), None)
+        control = next((b for b in blocks if b.name == "table" and is_control_table(b)), None)
         change = next((b for b in blocks if b.name == "table" and _is_change_table(b)), None)
         if control is None and start is None:
             raise ExportError("has no Document Control table and no START OF DOCUMENT marker: "
@@ -70,6 +78,11 @@ class ControlledPage:
         if len(titles) > 1:
             page.book_title = titles[0]
         return page
+
+
+def has_document_control(root: Tag) -> bool:
+    """Whether a page holds a Document Control table (anywhere: a wrapper div does not hide it)."""
+    return any(is_control_table(table) for table in root.find_all("table"))
 
 
 def strip_export_chrome(root: Tag) -> list[str]:
@@ -124,6 +137,18 @@ def _blocks(root: Tag) -> list[Tag]:
         return blocks
 
 
+def _unwrap_control(blocks: list[Tag]) -> list[Tag]:
+    """Look into a wrapper (a div, a section) that holds the Document Control or Change Control table."""
+    out: list[Tag] = []
+    for block in blocks:
+        if block.name in ("div", "section", "article", "main") and not callout(block) and any(
+                is_control_table(table) or _is_change_table(table) for table in block.find_all("table")):
+            out += _unwrap_control(_blocks(block))
+        else:
+            out.append(block)
+    return out
+
+
 def _marker_index(blocks: list[Tag], marker: str, after: int = -1) -> int | None:
     return next((i for i, b in enumerate(blocks) if i > after and _is_marker(b, marker)), None)
 
@@ -146,7 +171,7 @@ def _is_empty(block: Tag) -> bool:
     return not text_of(block) and block.find(["img", "table", "hr", "iframe", "video"]) is None and block.name != "hr"
 
 
-def _is_control_table(table: Tag) -> bool:
+def is_control_table(table: Tag) -> bool:
     labels = {row_label(text_of(cell))[0] for cell in table.find_all(["td", "th"])}
     labels.discard(None)
     return len(labels) >= 3 and not _is_change_table(table)

@@ -91,6 +91,14 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def render_page(title: str, tags: list[str], body: str) -> str:
+    """A plain page of a book (no Document Control): its title, its tags and its body."""
+    lines = ["---", f"title: {yaml_scalar(title)}"]
+    if tags:
+        lines.append("tags: [" + ", ".join(yaml_scalar(t, flow=True) for t in tags) + "]")
+    return "\n".join([*lines, "---", "", f"# {escape_text(title)}", "", body.strip(), ""])
+
+
 def render_index(title: str, description: str | None) -> bytes:
     """A book's or chapter's index.md: its title, and the description BookStack gave it."""
     text = f"---\ntitle: {yaml_scalar(title)}\n---\n\n# {escape_text(title)}\n"

@@ -25,11 +25,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         audience = publication.audience()
         addresses = sites.sites_from(((config.extra or {}).get("kb") or {}).get("sites"))
-    except (publication.AudienceError, sites.SitesError) as exc:
-        raise PluginError(f"mkdocs.yml: {exc}" if isinstance(exc, sites.SitesError) else str(exc)) from None
+    except publication.AudienceError as exc:
+        raise PluginError(str(exc)) from None
+    except sites.SitesError as exc:
+        raise PluginError(f"mkdocs.yml: {exc}") from None
     if config.site_url and not _is_preview(config):
         raise PluginError(settings.SITE_URL_REFUSED)
-    if not config.site_url:  # `mkdocs serve` keeps its own local address, so the preview's links stay local
+    if _is_offline(config):  # a folder of files has no address: its …/page.html would be no page of either site
+        config.site_url = None
+    elif not config.site_url:  # `mkdocs serve` keeps its own local address, so the preview's links stay local
         config.site_url = addresses.address(audience) or None
     return config
 
@@ -66,6 +70,11 @@ def on_template_context(context: dict[str, Any], template_name: str, config: MkD
 def _robots(page: Page) -> str | None:
     return site_pages.robots(build.current().audience, build.current().version_at(page.file.src_uri),
                              page.file.src_uri, (page.meta or {}).get("robots"))
+
+
+def _is_offline(config: MkDocsConfig) -> bool:
+    offline = config.plugins.get("material/offline")
+    return offline is not None and bool(offline.config.enabled)
 
 
 def _is_preview(config: MkDocsConfig) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ class Settings:
     root: Path
     docs_dir: Path
     site_name: str = "Knowledge base"
-    site_url: str = ""  # this build's own address (in a build, MkDocs' site_url; for the commands, the internal KB's)
+    site_url: str = ""  # this build's own address (MkDocs' site_url); for the commands, the internal KB's
     sites: Sites = field(default_factory=Sites)  # both sites' addresses (extra.kb.sites)
     policy: Policy = field(default_factory=Policy)
     contact: dict[str, Any] = field(default_factory=dict)
@@ -59,7 +59,7 @@ def from_mapping(config: dict[str, Any], root: Path) -> Settings:
         root=root,
         docs_dir=docs_dir if docs_dir.is_absolute() else root / docs_dir,
         site_name=str(config.get("site_name") or "Knowledge base"),
-        site_url=str(config.get("site_url") or sites.internal),
+        site_url=str(config.get("site_url") or ""),
         sites=sites,
         policy=policy,
         contact=kb.get("contact") or {},
@@ -82,7 +82,8 @@ def load(config_file: str | Path = "mkdocs.yml") -> Settings:
         raise SettingsError(f"{path} must be a mapping of settings")
     if config.get("site_url"):
         raise SettingsError(SITE_URL_REFUSED)
-    return from_mapping(config, path.resolve().parent)
+    loaded = from_mapping(config, path.resolve().parent)
+    return replace(loaded, site_url=loaded.sites.internal)  # the commands link the internal KB unless told otherwise
 
 
 def page_title(path: Path) -> str | None:

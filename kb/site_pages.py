@@ -27,11 +27,12 @@ ROBOTS_TXT = "robots.txt"
 
 
 def page_url(kb: KnowledgeBase, article: Article, audience: str) -> str | None:
-    """The absolute address of `article`'s page on `audience`'s site, or None when that site does not serve
-    it (an internal-only article on the hub) or has no address."""
+    """The absolute address of `article`'s page on `audience`'s published site, or None when that site does not
+    serve it (an internal-only article on the hub) or has no address. Published sites use directory URLs
+    (a/b/); only the offline copy, a folder of files with no address, does not."""
     if publication.served(kb, article, audience) is None:
         return None
-    return absolute(kb.settings.sites.address(audience), publication.url_of(article.path, kb.settings.directory_urls))
+    return absolute(kb.settings.sites.address(audience), publication.url_of(article.path))
 
 
 def public_copy(kb: KnowledgeBase, version: Article) -> tuple[str, Article] | None:

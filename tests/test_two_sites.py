@@ -78,6 +78,17 @@ def test_every_absolute_link_leads_to_a_file_of_the_site_at_that_address(kb):
     assert not any(number in url for url in hub for number in internal_only)
 
 
+def test_the_offline_copy_links_only_pages_of_the_published_sites(kb, tmp_path):
+    offline = tmp_path / "offline"
+    result = run_mkdocs(kb["project"], offline, strict=False, extra_env={"KB_OFFLINE": "true"})
+    assert result.returncode == 0, result.stderr
+    urls = {url for path in offline.rglob("*") if path.suffix in (".html", ".json", ".ics", ".xml", ".txt")
+            for url in _urls(path) if _site_of(kb, url) is not None}
+    assert urls  # the hub's copy of each public article, named on its internal page
+    assert [url for url in sorted(urls) if not _file_for(kb, url).is_file()] == []
+    assert json.loads((offline / "kb.json").read_text(encoding="utf-8"))["site_url"] is None  # files have no address
+
+
 def test_each_build_names_its_own_address(kb):
     for audience, other in (("internal", "public"), ("public", "internal")):
         site = kb["sites"][audience]

@@ -18,6 +18,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from kb import build, pdf
+from kb import printing as paper
 from kb.model import Article
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -70,7 +71,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str | None:
     try:
         html = printing.env.get_template("kb/pdf.html").render(
             config=config, page=page, base_url=".", kb_pdf=None,
-            kb_article=printing.views.pop(page.file.src_uri),
+            kb_article=printing.views.pop(page.file.src_uri), kb_body=paper.with_addresses(page.content or ""),
             kb_print={"date": current.kb.settings.policy.format_date(current.today),
                       "iso_date": current.today.isoformat(), "state": _state(article)})
     except Exception as exc:  # one article's printable document must not stop the others' PDFs

@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Callable
 
 PDF_DIR = "pdf"  # PDFs live in the site under /pdf/<number>-v<version>.pdf
+# Tagged to PDF/UA-1, so screen readers get headings, tables, lists, links, language and title (README: PDFs).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
 
 class PdfSettingError(ValueError):
     """KB_PDF set to something that is not on or off."""

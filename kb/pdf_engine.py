@@ -17,7 +17,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from kb.pdf import Job, RenderContext, digest_file
+from kb.pdf import PDF_OPTIONS, Job, RenderContext, digest_file
 
 # WeasyPrint only logs these, and renders on without the image, font or stylesheet: for a controlled copy
 # that is a failure.
@@ -118,7 +118,7 @@ def render_one(job: Job) -> tuple[str | None, dict[str, str], list[str]]:
         job.target.parent.mkdir(parents=True, exist_ok=True)
         with _collecting(problems):
             HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).write_pdf(
-                job.target, stylesheets=[_worker["css"]], font_config=_worker["fonts"])
+                job.target, stylesheets=[_worker["css"]], font_config=_worker["fonts"], **PDF_OPTIONS)
     except Exception as exc:
         return f"the PDF could not be rendered ({type(exc).__name__}: {exc})", {}, []
     refused = [p for p in dict.fromkeys(problems) if f": {REFUSED} (" in p]

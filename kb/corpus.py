@@ -166,18 +166,22 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
 
 
 def check_public_links(kb: KnowledgeBase) -> list[Problem]:
-    """A public article must not link to an internal-only one: the public hub would have a broken link."""
+    """A public article must not link to an internal-only one, in Markdown or in raw HTML: the public hub
+    would have a broken link, and would name what it does not publish."""
     out: list[Problem] = []
     for article in kb.articles:
         if article.audience != "public":
             continue
-        for target_path, line in links.linked_pages(article.body, article.path):
-            target = kb.by_path(target_path)
-            if target is not None and target.audience != "public":
+        reported: set[tuple[str, int]] = set()  # one finding per linked article and line
+        for target_path, line in links.linked_pages(article.body, article.path, kb.settings.directory_urls):
+            target = kb.by_path(target_path) or (kb.by_number(target_path.removeprefix("kb/"))
+                                                 if target_path.startswith("kb/") else None)
+            if target is not None and target.audience != "public" and (target.path, line) not in reported:
+                reported.add((target.path, line))
                 out.append(Problem(article.path, article.body_line + line - 1, "body",
-                                   f"links to {target_path} ({target.title}), which is internal-only: the public "
+                                   f"links to {target.path} ({target.title}), which is internal-only: the public "
                                    "hub cannot show it; link to a public article or make that one public",
-                                   value=target_path))
+                                   value=target.path))
     return out
 
 

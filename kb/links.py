@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 _INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]*>|[^)\s]+)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
+_KB_ADDRESS = re.compile(r"^(kb/[^/]+)(?:/|$)")  # /kb/<number>/, every article's short address
 
 
 def is_relative(target: str) -> bool:
@@ -44,8 +46,13 @@ def relocate(markdown: str, from_path: str, to_path: str) -> str:
     return _rewrite(markdown, move)
 
 
-def linked_pages(markdown: str, path: str) -> Iterator[tuple[str, int]]:
-    """(docs path, line in `markdown`) of every relative link to a Markdown page."""
+def linked_pages(markdown: str, path: str, directory_urls: bool = True) -> Iterator[tuple[str, int]]:
+    """(docs path, line in `markdown`) of every relative link to a Markdown page: Markdown links to .md
+    files, and raw HTML links (<a href>, <area href>), which MkDocs leaves as written, to a .md file or a
+    page's address. An address is read both as the browser reads it (from the page's own address) and as
+    an author may mean it (from the page's folder, as Markdown links are), and can name two pages (a/b/ is
+    a/b.md or a/b/index.md): every candidate is given. An article's short address kb/<number>/ is given
+    as "kb/<number>"."""
     found: list[tuple[str, int]] = []
     base = posixpath.dirname(path)
 
@@ -57,6 +64,24 @@ def linked_pages(markdown: str, path: str) -> Iterator[tuple[str, int]]:
         return target
 
     _rewrite(markdown, note)
+    addresses = _Addresses()
+    addresses.feed(_outside_code(markdown))
+    addresses.close()
+    folders = dict.fromkeys((_url_folder(path, directory_urls), base))
+    for href, line in addresses.links:
+        parts = urlsplit(href.strip())
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        file = unquote(parts.path)
+        pages: dict[str, None] = {}
+        for folder in folders:
+            address = posixpath.normpath(file if file.startswith("/") else posixpath.join("/", folder, file))
+            address = address.lstrip("/")  # a browser stops climbing at the site's root
+            number = _KB_ADDRESS.match(address)
+            stem = address.removesuffix(".md").removesuffix(".html").removesuffix("index").rstrip("/")
+            pages.update(dict.fromkeys([number.group(1)] if number else [f"{stem}.md", f"{stem}/index.md"]
+                                       if stem else ["index.md"]))
+        found += [(page, line) for page in pages]
     return iter(found)
 
 
@@ -92,18 +117,38 @@ class _Addresses(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[str] = []
+        self.links: list[tuple[str, int]] = []  # (href, line) of <a> and <area>: links to other pages
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
+            if value and name == "href" and tag in ("a", "area"):
+                self.links.append((value, self.getpos()[0]))
             if value and name in self.ATTRIBUTES:
                 self.found.append(value)
             elif value and name == "srcset":
                 self.found += [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
 
 
-def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:
-    """`markdown` with every link target passed through change(target, line number)."""
+def _url_folder(path: str, directory_urls: bool) -> str:
+    """The folder of the page's address, against which a browser resolves its raw HTML links:
+    a/b.md is served at a/b/ (a/b.html without directory URLs), a/index.md at a/."""
+    stem = path.removesuffix(".md")
+    if directory_urls and stem != "index" and not stem.endswith("/index"):
+        return stem
+    return posixpath.dirname(stem)
+
+
+def _outside_code(markdown: str) -> str:
+    """`markdown` with fenced code blocks and inline code spans blanked, lines kept: HTML shown as code
+    is no link."""
     lines = markdown.splitlines(keepends=True)
+    prose = set(_prose(lines))
+    return "".join(_CODE_SPAN.sub(lambda m: " " * len(m.group()), line) if number in prose else "\n"
+                   for number, line in enumerate(lines))
+
+
+def _prose(lines: list[str]) -> Iterator[int]:
+    """Indexes of the lines outside fenced code blocks."""
     fence = None
     for number, line in enumerate(lines):
         opening = _FENCE.match(line)
@@ -114,6 +159,13 @@ def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:
         if opening:
             fence = opening.group(1)
             continue
-        line = _INLINE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), line)
+        yield number
+
+
+def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:
+    """`markdown` with every link target passed through change(target, line number)."""
+    lines = markdown.splitlines(keepends=True)
+    for number in _prose(lines):
+        line = _INLINE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), lines[number])
         lines[number] = _REFERENCE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), line)
     return "".join(lines)

@@ -61,3 +61,37 @@ def test_a_public_article_linking_an_internal_one_is_an_error(tmp_path):
     assert result.returncode == 1
     assert "it/10.001-reset.md:22: body: links to mail/20.001-relay.md" in result.stdout
     assert "internal-only" in result.stdout
+
+
+RAW_LINKS = """<a href="../../mail/20.001-relay/">by its address</a>, <a href='../mail/20.001-relay.md'>by its file</a>,
+<p><area href="/kb/20.001/"></p>, <a href="../mail/20.001-relay.html">the offline copy's</a>.
+
+`<a href="../../mail/20.001-relay/">in code</a>`
+
+```html
+<a href="../../mail/20.001-relay/">in a fence</a>
+```
+"""
+
+
+def test_linked_pages_in_raw_html():
+    found = set(linked_pages(RAW_LINKS, "it/10.001-reset.md"))
+    assert {("mail/20.001-relay.md", 1), ("kb/20.001", 2), ("mail/20.001-relay.md", 2)} <= found
+    assert not [line for _, line in found if line > 2]  # code is no link
+
+
+def test_a_raw_html_link_from_a_public_article_to_an_internal_one_is_an_error(tmp_path):
+    project = project_with_link(tmp_path, "internal")
+    article = project / "docs" / "it" / "10.001-reset.md"
+    article.write_text(article.read_text().replace("See [the relay article](../mail/20.001-relay.md) first.",
+                                                   RAW_LINKS), encoding="utf-8")
+    result = run_kb(project, "check")
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "links to mail/20.001-relay.md" in line]
+    assert [line.split(":")[1] for line in lines] == ["22", "23"], result.stdout  # the two lines, once each
+    assert all("internal-only" in line for line in lines)
+    public = project_with_link(tmp_path / "public", "public")
+    article = public / "docs" / "it" / "10.001-reset.md"
+    article.write_text(article.read_text().replace("See [the relay article](../mail/20.001-relay.md) first.",
+                                                   RAW_LINKS), encoding="utf-8")
+    assert "links to" not in run_kb(public, "check").stdout

@@ -99,8 +99,10 @@ def read_article(rel: str, text: str) -> tuple[Article | None, list[Problem]]:
     if not frontmatter.has_front_matter(text):
         return None, []
     fm = frontmatter.read(rel, text)
-    if fm.data is None or "document_control" not in fm.data:
+    if fm.data is None:
         return None, fm.problems
+    if "document_control" not in fm.data:
+        return None, fm.problems + rules.check_page_strings(rel, fm)
     return Article(rel, fm.data, fm.body, fm.body_line, fm.lines), fm.problems
 
 

@@ -28,7 +28,7 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 # Control characters would reach the HTML, the calendar and the terminal: NUL, ESC, CR, DEL, C1. A line
 # also refuses tab and line feed; a text may have them (a folded paragraph).
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
@@ -44,7 +44,7 @@ def _refuse(pattern: re.Pattern[str]) -> AfterValidator:
 
 
 Line = Annotated[str, Field(max_length=LINE_MAX), _refuse(_LINE_CONTROL)]
-Text = Annotated[str, Field(max_length=TEXT_MAX), _refuse(_TEXT_CONTROL)]
+Text = Annotated[str, Field(max_length=TEXT_MAX), _refuse(TEXT_CONTROL)]
 Day = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 

@@ -13,8 +13,8 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from kb import dates
-from kb.frontmatter import InvalidDate
-from kb.model import EARLIEST_DATE, LATEST_DATE, Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
+from kb.frontmatter import FrontMatter, InvalidDate
+from kb.model import EARLIEST_DATE, LATEST_DATE, TEXT_CONTROL, Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
 from kb.policy import Policy
 from kb.problems import Problem, Severity, describe
 from kb.review import ReviewState, review_status
@@ -241,6 +241,23 @@ def _rules(article: Article, policy: Policy, today: date, authors: dict[str, Aut
 def _unknown_author(key: str, authors: dict[str, Author]) -> str:
     hint = difflib.get_close_matches(key, list(authors), n=1, cutoff=0.6)
     return f"{key!r} is not in docs/authors.yml" + (f"; did you mean {hint[0]!r}?" if hint else "")
+
+
+def check_page_strings(path: str, fm: FrontMatter) -> list[Problem]:
+    """A plain page's front matter (no document_control, so no model checks it) holds no control character:
+    its title reaches the page, the navigation and search as it is."""
+    out: list[Problem] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), fm.data)]
+    while stack:  # front matter is at most frontmatter.MAX_DEPTH deep
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(loc + (key,), item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [(loc + (index,), item) for index, item in enumerate(value)]
+        elif isinstance(value, str) and (found := TEXT_CONTROL.search(value)):
+            out.append(Problem(path, fm.line_of(*loc), field_name(loc), "contains the control character "
+                               f"U+{ord(found.group()):04X} ({describe(value)}): remove it", value=describe(value)))
+    return sorted(out)
 
 
 def check_numbers(articles: list[Article]) -> list[Problem]:

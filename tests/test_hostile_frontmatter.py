@@ -35,6 +35,8 @@ EXPECTED = {
     "newline-in-name.md": ("document_control.name", "control character U+000D"),
     "long-name.md": ("document_control.name", "the limit is 200"),
     "long-abstract.md": ("document_control.abstract", "the limit is 5,000"),
+    "plain-page-alias-bomb.md": ("b", "alias"),  # a page without document_control is read too
+    "plain-page-nul.md": ("title", "control character U+0000"),
 }
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -74,7 +74,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             robots=site_pages.redirect_robots(audience))))
     docs = Path(config.docs_dir).resolve()  # theme and generated files are none of the KB's to withhold
     sources = {f.src_uri: f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(docs)}
-    for path in publication.withheld(kb, audience, sources):  # plain pages and files no published page uses
+    named = [config.theme.get("logo") or "", config.theme.get("favicon") or "", *config.extra_css,
+             *(getattr(script, "path", script) for script in config.extra_javascript)]
+    for path in publication.withheld(kb, audience, sources, named):  # plain pages, files no published page uses
         files.remove(sources[path])
     return files
 

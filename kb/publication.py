@@ -58,7 +58,7 @@ def url_of(path: str, directory_urls: bool = True) -> str:
     return stem + ("/" if directory_urls else ".html")
 
 
-def withheld(kb: KnowledgeBase, audience: str, paths: Iterable[str]) -> set[str]:
+def withheld(kb: KnowledgeBase, audience: str, paths: Iterable[str], named: Iterable[str] = ()) -> set[str]:
     """Which of `paths` (docs paths of the build's pages and other files) the audience's site leaves out,
     besides the articles `served` leaves out: the public hub publishes only what its pages use.
 
@@ -67,7 +67,7 @@ def withheld(kb: KnowledgeBase, audience: str, paths: Iterable[str]) -> set[str]
       `audience: public` in its front matter. Pages at the top of docs/ are always published.
     - Any other file (an image, a PDF, a spreadsheet) is published only when a published page links or
       shows it (in the version that page serves: an image added only in a draft waits for its approval),
-      or when it is one of the site's own, under docs/assets/.
+      or when it is one of the site's own: under docs/assets/, or `named` by the site's settings (a logo).
     """
     if audience == "internal":
         return set()
@@ -76,7 +76,7 @@ def withheld(kb: KnowledgeBase, audience: str, paths: Iterable[str]) -> set[str]
     plain = [p for p in paths if p.endswith(".md") and kb.by_path(p) is None]
     public = _public_folders([*versions, *(p for p in plain if _declares_public(kb, p))])
     pages = {p: _read(kb, p) for p in plain if posixpath.dirname(p) in public}
-    used: set[str] = set()
+    used = set(named)
     for version in versions.values():
         used |= links.linked_files(version.body, version.path)
     for path, text in pages.items():

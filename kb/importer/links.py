@@ -80,6 +80,8 @@ class LinkMap:
                       "page-slug": lambda: self.page_slugs.get(match[2]),
                       "chapter-slug": lambda: self.chapter_slugs.get(match[2]),
                       "book-slug": lambda: self.book_slugs.get(match[1])}.get(kind, lambda: None)()
+            if kind == "image":
+                return Resolution()  # an old-KB image: the image step has reported it already
             if kind == "attachment" and int(match[1]) in self.attachments:
                 return Resolution(_relative(self.attachments[int(match[1])], here))
             if target is not None:

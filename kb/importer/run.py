@@ -23,6 +23,7 @@ from kb.importer.exported import ExportedPage, Section
 from kb.importer.links import LinkMap, Target, anchors_of, bookstack_slug
 from kb.importer.media import attachment_name
 from kb.importer.pages import read_text_export
+from kb.importer.sanitise import live_html
 from kb.importer.sections import ControlledPage, has_document_control
 from kb.importer.writing import (BOOK_RE, UnsafePath, inside, render_article, render_index, render_page,
                                  write_draft, write_if_changed)
@@ -242,6 +243,9 @@ def _finish(item: _Mapped, links: LinkMap, tags: list[str]) -> Draft:
     page, notes = item.page, item.notes
     body, files = body_markdown(item.layout.body, page.files, page.folder, _stem(item), item.target, links, notes)
     body += _attachments(item, files, notes)
+    unsafe = live_html(body)
+    if unsafe:  # the sanitiser and the escaping should make this impossible: refuse rather than publish it
+        raise ExportError(f"the converted body would still hold live HTML ({', '.join(unsafe[:3])}): not imported")
     all_tags = list(dict.fromkeys([*item.layout.tags, *page.tags, *tags]))
     book_title = page.book_title or item.layout.book_title
     if item.control is None:
@@ -280,7 +284,7 @@ def _write_sections(sections: list[Section], docs: Path, force: bool) -> None:
         if index.exists() and not force:
             continue
         description = section_markdown(section.description) if section.description is not None else None
-        write_if_changed(index, render_index(section.title, description))
+        write_if_changed(index, render_index(section.title, description, section.tags))
 
 
 def _stderr_progress() -> Progress:

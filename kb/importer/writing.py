@@ -99,9 +99,10 @@ def render_page(title: str, tags: list[str], body: str) -> str:
     return "\n".join([*lines, "---", "", f"# {escape_text(title)}", "", body.strip(), ""])
 
 
-def render_index(title: str, description: str | None) -> bytes:
-    """A book's or chapter's index.md: its title, and the description BookStack gave it."""
-    text = f"---\ntitle: {yaml_scalar(title)}\n---\n\n# {escape_text(title)}\n"
+def render_index(title: str, description: str | None, tags: list[str] = ()) -> bytes:
+    """A book's or chapter's index.md: its title, its tags, and the description BookStack gave it."""
+    tag_line = ("tags: [" + ", ".join(yaml_scalar(t, flow=True) for t in tags) + "]\n") if tags else ""
+    text = f"---\ntitle: {yaml_scalar(title)}\n{tag_line}---\n\n# {escape_text(title)}\n"
     if description:
         text += f"\n{description.strip()}\n"
     return text.encode("utf-8")

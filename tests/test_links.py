@@ -11,6 +11,7 @@ import pytest
 from conftest import BIN
 
 RC = Path(__file__).with_name("linkcheckerrc")
+NOFOLLOW = '<meta name="robots" content="noindex, nofollow">'
 
 
 def linkcheck(url: str) -> subprocess.CompletedProcess[str]:
@@ -18,16 +19,24 @@ def linkcheck(url: str) -> subprocess.CompletedProcess[str]:
                            url], capture_output=True, text=True, timeout=300)
 
 
+def crawlable(site: Path, copy: Path) -> Path:
+    """A copy of `site` that LinkChecker crawls: it follows no link of a page saying nofollow, as every page
+    of the internal KB does (kept away from search engines), so that meta is dropped from the copy."""
+    shutil.copytree(site, copy)
+    for page in copy.rglob("*.html"):
+        page.write_text(page.read_text(encoding="utf-8").replace(NOFOLLOW, ""), encoding="utf-8")
+    return copy
+
+
 @pytest.mark.parametrize("audience", ["internal", "public"])
-def test_no_broken_links(built, serve, audience):
-    result = linkcheck(serve(built(audience)) + "/")
+def test_no_broken_links(built, serve, audience, tmp_path):
+    result = linkcheck(serve(crawlable(built(audience), tmp_path / "site")) + "/")
     assert result.returncode == 0, result.stdout[-4000:]
     assert " 0 errors found" in result.stdout
 
 
 def test_the_checker_finds_a_broken_link_and_anchor(built, serve, tmp_path):
-    site = tmp_path / "broken"
-    shutil.copytree(built("internal"), site)
+    site = crawlable(built("internal"), tmp_path / "broken")
     home = site / "index.html"
     home.write_text(home.read_text().replace(
         "</article>", '<a href="no-such-page/">gone</a><a href="kb/65.043/#no-such-anchor">x</a></article>', 1))

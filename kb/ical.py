@@ -2,8 +2,8 @@
 reminder as the policy's warning window opens.
 
 Reproducible: nothing depends on the clock. DTSTAMP is the date of the version's last change-control row,
-and the UID is the document number at the site's host, so re-importing updates events instead of adding
-new ones.
+and the UID is the document number at the internal KB's host (in its offline copy too, which has no address),
+so re-importing updates events instead of adding new ones.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _event(kb: KnowledgeBase, entry: Served) -> Event | None:
     warning = kb.settings.policy.review_warning_days
 
     event = Event()
-    event.add("uid", uid(number, kb.settings.site_url))
+    event.add("uid", uid(number, kb.settings.sites.internal or kb.settings.site_url))  # the offline copy's too
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
     event.add("dtstart", review_date)

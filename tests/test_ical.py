@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -71,3 +72,9 @@ def test_output_does_not_depend_on_the_day_it_is_built(kb, tmp_path):
 def test_uid_uses_the_site_host():
     assert ical.uid("65.043", "https://hub.safeharboursupport.com/") == "review-65.043@hub.safeharboursupport.com"
     assert ical.uid("65.043", "") == "review-65.043@kb.invalid"
+
+
+def test_uids_stay_at_the_internal_kbs_host_in_a_build_without_an_address(kb):
+    offline = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, site_url=""))  # the offline copy
+    events = Calendar.from_ical(ical.calendar(offline, dashboard.in_force_versions(offline))).walk("VEVENT")
+    assert events and all(str(e["uid"]).endswith("@kb.safeharboursupport.com") for e in events)

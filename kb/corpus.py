@@ -75,6 +75,7 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     kb = KnowledgeBase(settings, today)
     kb.authors, kb.problems = read_authors(settings.docs_dir)
     kb.problems += boundary.check_links(settings.docs_dir)
+    kb.problems += rawhtml.check_files(settings.docs_dir)
     for rel, text in _markdown_files(settings.docs_dir, kb.problems):
         article, problems = read_article(rel, text)
         kb.problems += problems

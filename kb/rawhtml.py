@@ -9,22 +9,26 @@ only shows something, and refuses what runs or loads code or another document:
 - javascript: and vbscript: URLs, in any attribute.
 
 Each is a warning naming the page (`kb check`, and both builds, whose --strict fails on it), and the build
-strips it from the page. Found with an HTML5 parser run as Chromium runs it (tinyhtml5, the WHATWG
+strips it from the page. In a file the site would serve as it is (an SVG image, an HTML file) it is an error. Found with an HTML5 parser run as Chromium runs it (tinyhtml5, the WHATWG
 algorithm, scripting on), on the HTML Markdown makes of the body, never with patterns over the text.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
+from kb import boundary
 from kb.problems import Problem, Severity
 
 REFUSED_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta",
                               "link"})
 REFUSED_ATTRIBUTES = frozenset({"srcdoc"})  # and every on… attribute
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+DOCUMENT_FILES = frozenset({".svg", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".shtml"})
 # Every extension of mkdocs.yml that nests Markdown (whose HTML would otherwise read as a code block here)
 # or lets an author write attributes.
 MARKDOWN_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
@@ -84,6 +88,25 @@ def check(path: str, body: str, first_line: int = 1) -> list[Problem]:
                     value=finding.what) for finding in findings(html)]
 
 
+def check_files(docs_dir: Path) -> list[Problem]:
+    """Errors for the files under `docs_dir` a browser would run as documents (SVG images, HTML and XML
+    files, copied into the site as they are) that hold what the policy refuses. Opened from the site,
+    their script runs with the site's own origin; unlike a page's body they cannot be stripped without
+    changing what their author made, so the build stops."""
+    problems: list[Problem] = []
+    for path in _documents(docs_dir):
+        rel = path.relative_to(docs_dir).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # unreadable: MkDocs says so when it copies it
+        for finding in _xml_findings(text) + findings(text):
+            problems.append(Problem(rel, _line(text, finding.needle, 1), "file",
+                                    f"{finding.what}: refused, {POLICY}; a browser opening this file from the "
+                                    "site would run it: remove it (or save the image as PNG)", value=finding.what))
+    return problems
+
+
 def strip(html: str) -> tuple[str, list[Finding]]:
     """`html` without what the policy refuses (and everything else kept), with what was removed; `html`
     itself when it holds nothing refused."""
@@ -107,6 +130,16 @@ def strip(html: str) -> tuple[str, list[Finding]]:
 # Helper functions
 
 
+def _documents(docs_dir: Path) -> Iterable[Path]:
+    """The document files under `docs_dir`; never one a symlink leads to outside it (kb.boundary)."""
+    for current, dirs, files in os.walk(docs_dir):  # followlinks=False: a linked folder is not entered
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(current, name)
+            if path.suffix.lower() in DOCUMENT_FILES and (not path.is_symlink() or boundary.inside(path, docs_dir)):
+                yield path
+
+
 def _elements(html: str) -> Iterable[tuple[str, dict[str, str]]]:
     """(tag, attributes) of every element of `html` parsed as Chromium parses a page's body."""
     from tinyhtml5.parser import HTMLParser
@@ -118,8 +151,18 @@ def _elements(html: str) -> Iterable[tuple[str, dict[str, str]]]:
         yield _local(element.tag), {_attribute(name): value for name, value in element.attrib.items()}
 
 
+def _xml_findings(text: str) -> list[Finding]:
+    """What only an XML parser (the browser's, for an SVG image) would act on: entities an author declares
+    (one could spell a script URL) and a stylesheet that transforms the file into another document."""
+    lowered = text.lower()
+    return [Finding(what, needle) for what, needle in (("entity declaration", "<!ENTITY"),
+                                                       ("xml-stylesheet instruction", "<?xml-stylesheet"))
+            if needle.lower() in lowered]
+
+
 def _local(name: str) -> str:
-    return name.rpartition("}")[2].lower()
+    """An element's name without its namespace, or the prefix XML would resolve (x:script is a script)."""
+    return name.rpartition("}")[2].rpartition(":")[2].lower()
 
 
 def _attribute(name: str) -> str:

@@ -317,6 +317,24 @@ def test_no_script_from_a_body_runs_in_chromium(scripted, audience, serve, page)
         "this is a code sample", "")
 
 
+SCRIPTED_SVG = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">\n'
+                '<script>alert("svg")</script><rect width="10" height="10"/></svg>\n')
+
+
+@pytest.mark.slow
+def test_an_svg_image_that_would_run_script_stops_kb_check_and_both_builds(tmp_path):
+    kb = project(tmp_path / "kb", {"index.md": "# Home\n", "book/index.md": "---\ntitle: Book\n---\n# Book\n",
+                                   "book/10.001-a.md": article("10.001", "![diagram](diagram.svg)"),
+                                   "book/diagram.svg": SCRIPTED_SVG})
+    checked = run_kb(kb, "check")
+    assert checked.returncode == 1 and "book/diagram.svg:3: file: <script> element: refused" in checked.stdout
+    for audience in ("internal", "public"):
+        site = tmp_path / audience
+        result = run_mkdocs(kb, site, audience=audience, strict=False, extra_env={"KB_PDF": "0"})
+        assert result.returncode != 0 and "book/diagram.svg" in result.stderr
+        assert not (site / "book" / "diagram.svg").exists()
+
+
 # The public hub publishes only what public pages use
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, run_kb, run_mkdocs
+from conftest import BIN, ROOT, TODAY, copy_project, run_kb, run_mkdocs
 
 MARKER = b"OUTSIDE-SECRET-7f3a"  # bytes of a file outside the KB: must never reach docs/ or the site
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -227,3 +229,36 @@ def test_book_that_is_a_path_is_refused(tmp_path):
         result = run_kb(project, "import", str(export), "--book", book)
         assert result.returncode == 2 and "--book" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_an_import_killed_at_any_write_leaves_every_file_whole(tmp_path):
+    """`kb import --force` killed at its 1st, 2nd, … write (strace injects SIGKILL): the article holds its old
+    text or the whole new one, never a truncated file, and `kb check` names any temporary file left behind."""
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed (Debian package strace)")
+    export = ROOT / "tests" / "fixtures" / "bookstack" / "72.101-html-export.html"
+    reference = copy_project(tmp_path / "reference", with_docs=False)
+    assert run_kb(reference, "import", str(export), "--book", "m365").returncode == 0
+    [new_path] = (reference / "docs" / "m365").glob("*.md")
+    new = new_path.read_bytes()
+    env = {**os.environ, "KB_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    for when in range(1, 12):
+        project = copy_project(tmp_path / f"kb{when}", with_docs=False)
+        assert run_kb(project, "import", str(export), "--book", "m365").returncode == 0
+        article = project / "docs" / "m365" / new_path.name
+        old = article.read_bytes().replace(b"Use this when", b"Edited by hand: use this when")
+        article.write_bytes(old)
+        killed = subprocess.run(["strace", "-f", "-o", os.devnull, "-e", "trace=write",
+                                 "-e", f"inject=write:signal=SIGKILL:when={when}", str(BIN / "kb"), "import",
+                                 str(export), "--book", "m365", "--force"],
+                                cwd=project, env=env, capture_output=True, text=True)
+        assert article.read_bytes() in (old, new), when
+        leftovers = [p.name for p in article.parent.iterdir() if p.name.startswith(".")]
+        checked = run_kb(project, "check")
+        assert all(name in checked.stdout for name in leftovers), (when, checked.stdout)
+        if killed.returncode == 0:
+            assert article.read_bytes() == new
+            break
+    else:
+        pytest.fail("the import was killed at every one of its first 11 writes")

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from kb import site_pages, versions
-from kb.terminal import json_text, printable
+from kb.terminal import echo, json_text, printable
 from kb.commands import config_option, open_kb, site_option
 
 
@@ -106,9 +106,9 @@ def revise(config_file: str, number: str, change: str, author: str) -> None:
     kb = open_kb(config_file)
     _apply(lambda: versions.revise(kb, number, change, author, kb.today))
     article = kb.by_number(number)
-    click.echo(printable(f"{number}: v{article.fields['version']} archived as "
-                         f"{versions.archive_path(article.path, article.fields['version'])}; "
-                         f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}"))
+    echo(f"{number}: v{article.fields['version']} archived as "
+         f"{versions.archive_path(article.path, article.fields['version'])}; "
+         f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}")
 
 
 @main.command()
@@ -121,8 +121,8 @@ def approve(config_file: str, number: str, by: str) -> None:
     writes = _apply(lambda: versions.approve(kb, number, by, kb.today))
     article = kb.by_number(number)
     review = kb.settings.policy.latest_review_date(kb.today)
-    click.echo(printable(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
-                         f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded"))
+    echo(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
+         f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded")
 
 
 # Helper functions

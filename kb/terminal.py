@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+import click
+
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings, overrides and isolates
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -22,6 +24,16 @@ def printable(value: Any) -> str:
     """`value` as text with every control character escaped (\\n, \\r, \\t, \\u001b ...): one line, no
     terminal sequence."""
     return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), str(value))
+
+
+def echo(text: Any, err: bool = False) -> None:
+    """Print `text` as one line, escaped (`printable`); on stderr with err=True."""
+    click.echo(printable(text), err=err)
+
+
+def echo_lines(text: str, err: bool = False) -> None:
+    """Print a text of several lines (a preview of a file), each line escaped."""
+    click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
 
 
 def json_text(data: Any) -> str:

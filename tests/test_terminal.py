@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import copy_project, run_kb
+from conftest import ROOT, copy_project, run_kb
 from kb.problems import Problem
 from kb.terminal import json_text, printable
 from test_rules import CASES
@@ -52,3 +52,16 @@ def test_kb_list_reviews_and_check_print_no_control_character(tmp_path):
         assert not RAW.search(out.replace("\n", "")), (args, out)
         if args[-1] != "json":
             assert not any(line.startswith("10.999") for line in out.splitlines()), (args, out)
+
+
+def test_kb_import_messages_print_no_control_character(tmp_path):
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    export = tmp_path / "\x1b[2Jexport\r\nforged: imported.html"
+    export.write_bytes((ROOT / "tests/fixtures/bookstack/72.101-html-export.html").read_bytes())
+    for dry_run in (["--dry-run"], []):
+        result = run_kb(project, "import", str(export), "--book", "imported", *dry_run)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "export" in result.stdout + result.stderr
+        out = result.stdout + result.stderr
+        assert not RAW.search(out.replace("\n", "")), out
+        assert not any(line.startswith("forged") for line in out.splitlines())

@@ -12,6 +12,7 @@ from kb.corpus import AUTHORS_FILE
 from kb.importer.media import IMAGE_EXTENSIONS
 from kb.importer.run import import_exports
 from kb.importer.writing import BOOK_RE
+from kb.terminal import echo, echo_lines
 
 
 
@@ -40,32 +41,32 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
         draft = outcome.draft
         if draft is not None:
             for note in draft.notes:
-                click.echo(f"{outcome.where}: {note}", err=True)
+                echo(f"{outcome.where}: {note}", err=True)
         if outcome.error is not None:
-            click.echo(f"{outcome.where}: error: {outcome.error}", err=True)
+            echo(f"{outcome.where}: error: {outcome.error}", err=True)
             continue
         assert draft is not None
         for problem in outcome.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         what = f"{draft.number} v{draft.version} {draft.status}".strip() if draft.is_article else "plain page"
         replaced = f", replacing {docs}/{outcome.replaced}" if outcome.replaced else ""
         if dry_run:
-            click.echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.where}{replaced}")
+            echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.where}{replaced}")
             for key, entry in draft.authors.items():
-                click.echo(f"would add author {key} to {docs}/{AUTHORS_FILE}: {entry}")
+                echo(f"would add author {key} to {docs}/{AUTHORS_FILE}: {entry}")
             for rel in draft.images:
-                click.echo(f"would save {'image' if rel.rsplit('.', 1)[-1] in IMAGE_EXTENSIONS else 'file'} "
+                echo(f"would save {'image' if rel.rsplit('.', 1)[-1] in IMAGE_EXTENSIONS else 'file'} "
                            f"{docs}/{rel}")
-            click.echo(draft.text)
+            echo_lines(draft.text)
         else:
             unchanged = "" if outcome.files else ", unchanged"  # a re-import of the same export writes nothing
-            click.echo(f"imported {outcome.where} -> {docs}/{draft.rel} ({what}){replaced}{unchanged}"
+            echo(f"imported {outcome.where} -> {docs}/{draft.rel} ({what}){replaced}{unchanged}"
                        f"{_link(kb, draft.rel, site)}")
     refused = sum(1 for o in outcomes if o.error is not None)
     to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
     if refused or to_fix:
         done = "would be imported" if dry_run else "imported"
-        click.echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
+        echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
                    f"to fix; {refused} failed (see above)", err=True)
     raise SystemExit(1 if refused or to_fix else 0)
 

@@ -15,6 +15,7 @@ algorithm, scripting on), on the HTML Markdown makes of the body, never with pat
 
 from __future__ import annotations
 
+import html as html_text
 import os
 import re
 from dataclasses import dataclass
@@ -38,6 +39,9 @@ POLICY = "the KB runs no script an author writes (README: Raw HTML in articles)"
 _NAMESPACES = {"http://www.w3.org/1999/xlink": "xlink:", "http://www.w3.org/XML/1998/namespace": "xml:",
                "http://www.w3.org/2000/xmlns/": "xmlns:"}
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop these inside a URL's scheme
+_TAG = re.compile(r"<[A-Za-z!?/]")
+_AUTOLINK = re.compile(r"<(?:https?|ftps?)://[^<>]*>", re.IGNORECASE)  # Markdown's own autolink pattern
+_ATTRIBUTE_LIST = re.compile(r"\{[^}]*=")
 
 
 @dataclass(frozen=True)
@@ -61,16 +65,21 @@ def findings(html: str) -> list[Finding]:
 
 
 def may_hold(markdown: str) -> bool:
-    """False when `markdown` cannot make anything the policy refuses: no HTML tag or attribute list, and no
-    script URL however encoded. Spares most pages the parse; True only means "look".
+    """False when `markdown` cannot make anything the policy refuses; True only means "look". Spares most
+    pages the parse, with tests that can only err towards looking:
 
-    Without `<` no tag, without `{` no attribute list, without `&` no encoded character; what is left of a
-    script URL is then the word itself (a Markdown link's address holds no tab or newline to split it).
+    - a tag needs `<` and a letter, `!`, `?` or `/` (an autolink `<https://…>` is escaped by Markdown);
+    - an attribute list needs `{` and `=` before its `}` (`{}` and `{: .class}` set no attribute);
+    - a script URL needs `script:` (or `script\\:`) once character references are decoded and the tabs
+      and newlines a browser ignores are dropped (a pymdownx block's attributes need the word `attrs`).
     """
-    if "<" in markdown or "{" in markdown or "&" in markdown:
+    if "<" in markdown and _TAG.search(_AUTOLINK.sub("", markdown)):
         return True
-    lowered = markdown.lower()
-    return "script" in lowered or "attrs" in lowered  # attrs: a pymdownx block's attributes
+    if "{" in markdown and _ATTRIBUTE_LIST.search(markdown):
+        return True
+    flat = _URL_NOISE.sub("", html_text.unescape(markdown)) if "&" in markdown else markdown
+    flat = flat.lower()
+    return "script:" in flat or "script\\:" in flat or "attrs" in flat
 
 
 def check(path: str, body: str, first_line: int = 1) -> list[Problem]:

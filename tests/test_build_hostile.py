@@ -277,6 +277,24 @@ def test_the_policy_finds_script_in_any_form_and_leaves_code_samples_alone():
     assert rawhtml.findings(safe) == [] and "Text before." in safe and "Text after." in safe
 
 
+@pytest.mark.parametrize("markdown", [
+    "<script>x</script>", "x <b onclick=1>", "[a](javascript:x)", "[a](jav&#x61;script:x)", "[a](JAVASCRIPT:x)",
+    "[a](javascript&colon;x)", "[a](java&Tab;script:x)", "[a](#){ onclick=x }", "[a](<java\tscript:x>)",
+    "/// details\n    attrs:\n      onclick: x\n///", "<x@y onclick=alert(1)>", "[a]: vbscript:x",
+    "<https://example.com/>, then <b onclick=1>", *SCRIPTED.split("\n\n")[1:9]])
+def test_the_look_ahead_never_skips_a_body_that_may_hold_script(markdown):
+    assert rawhtml.may_hold(markdown)
+
+
+def test_the_look_ahead_skips_plain_bodies_so_a_build_parses_no_page_for_nothing():
+    no_front_matter = "---\n{}\n---\n"  # what hooks/kb_hooks.py puts before an article's body for MkDocs
+    assert no_front_matter in (ROOT / "hooks" / "kb_hooks.py").read_text().replace("\\n", "\n")
+    body = (ROOT / "docs" / "apple-icloud" / "65.043-emails-to-icloud-rejected.md").read_text().split("---\n", 2)[2]
+    for markdown in (no_front_matter + body, "Q&A, AT&T and 5 < 6", "see <https://example.com/a?b=c>",
+                     'JSON: `{"a": 1}`', "<https://x onclick=alert(1)> (Markdown escapes an autolink)"):
+        assert not rawhtml.may_hold(markdown), markdown
+
+
 @pytest.fixture(scope="module")
 def scripted(tmp_path_factory):
     root = tmp_path_factory.mktemp("scripted")

@@ -122,8 +122,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if not rawhtml.may_hold(page.markdown or ""):
         return None
     safe, found = rawhtml.strip(html)
+    warned = {p.value for p in build.current().kb.warnings if p.path == page.file.src_uri and p.field == "body"}
     for finding in found:
-        log.warning(f"{page.file.src_uri}: body: {finding.what} stripped from the page: {rawhtml.POLICY}")
+        if finding.what not in warned:  # kb.rawhtml.check said so already, with its line, as the build began
+            log.warning(f"{page.file.src_uri}: body: {finding.what} stripped from the page: {rawhtml.POLICY}")
     return safe if found else None
 
 

@@ -95,12 +95,14 @@ def linked_files(markdown: str, path: str) -> set[str]:
         return target
 
     _rewrite(markdown, note)
-    addresses = _Addresses()
-    addresses.feed(markdown)
-    addresses.close()
+    if "<" in markdown:  # raw HTML
+        addresses = _Addresses()
+        addresses.feed(markdown)
+        addresses.close()
+        targets += addresses.found
     base = posixpath.dirname(path)
     found = set()
-    for target in targets + addresses.found:
+    for target in targets:
         parts = urlsplit(target.strip())
         if parts.scheme or parts.netloc or not parts.path:
             continue

@@ -64,8 +64,10 @@ def real_kb(tmp_path_factory) -> tuple[Path, object]:
 def test_real_export_imports_with_nothing_left_unmapped(real_kb):
     project, result = real_kb
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (f"imported {REAL} -> docs/{IMPORTED_REAL} (65.043 v1.0 current): "
-                                     f"https://kb.safeharboursupport.com/{IMPORTED_REAL.removesuffix('.md')}/")
+    assert result.stdout.splitlines() == [
+        f"imported {REAL} -> docs/{IMPORTED_REAL} (65.043 v1.0 current): "
+        f"https://kb.safeharboursupport.com/{IMPORTED_REAL.removesuffix('.md')}/",
+        f"imported {REAL} [Apple iCloud] -> docs/apple-icloud/index.md (book index)"]  # the export's book name
     assert result.stderr == ""
     assert (project / "docs" / IMPORTED_REAL).is_file()
 
@@ -294,7 +296,7 @@ def test_same_number_twice_in_one_import(tmp_path):
     result = run_kb(project, "import", str(REAL), str(REAL), "--book", "apple-icloud")
     assert result.returncode == 1
     assert f"{REAL}: error: 65.043 is also the number of {REAL} in this import" in result.stderr
-    assert result.stdout.count("imported ") == 1
+    assert result.stdout.count("(65.043 v1.0 current)") == 1
 
 
 def test_dry_run_prints_and_writes_nothing(tmp_path):

@@ -48,7 +48,7 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
         assert draft is not None
         for problem in outcome.problems:
             echo(str(problem), err=True)
-        what = f"{draft.number} v{draft.version} {draft.status}".strip() if draft.is_article else "plain page"
+        what = f"{draft.number} v{draft.version} {draft.status}".strip() if draft.is_article else draft.status
         replaced = f", replacing {docs}/{outcome.replaced}" if outcome.replaced else ""
         if dry_run:
             echo(f"would write {docs}/{draft.rel} ({what}) from {outcome.where}{replaced}")
@@ -62,11 +62,12 @@ def import_command(paths: tuple[Path, ...], book: str, audience: str, tags: tupl
             unchanged = "" if outcome.files else ", unchanged"  # a re-import of the same export writes nothing
             echo(f"imported {outcome.where} -> {docs}/{draft.rel} ({what}){replaced}{unchanged}"
                        f"{_link(kb, draft.rel, site)}")
+    pages = [o for o in outcomes if not o.is_index]  # the summary counts pages, not the indexes beside them
     refused = sum(1 for o in outcomes if o.error is not None)
     to_fix = sum(1 for o in outcomes if o.error is None and o.failed)
     if refused or to_fix:
         done = "would be imported" if dry_run else "imported"
-        echo(f"{len(outcomes) - refused} of {len(outcomes)} input(s) {done}, {to_fix} of them with problems "
+        echo(f"{len(pages) - refused} of {len(pages)} input(s) {done}, {to_fix} of them with problems "
                    f"to fix; {refused} failed (see above)", err=True)
     raise SystemExit(1 if refused or to_fix else 0)
 

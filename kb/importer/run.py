@@ -70,6 +70,11 @@ class Outcome:
         self.where = self.where or str(self.source)
 
     @property
+    def is_index(self) -> bool:
+        """A book's or chapter's index page, written beside the pages (not counted as an input)."""
+        return self.draft is not None and self.draft.status.endswith(" index")
+
+    @property
     def failed(self) -> bool:
         return self.error is not None or any(p.is_error for p in self.problems)
 
@@ -102,14 +107,14 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
     outcomes: list[Outcome] = []
     links = LinkMap()
     mapped: list[_Mapped] = []
-    sections: list[Section] = []
+    sections: list[tuple[Path, Section]] = []
     for source in sources:
         try:
             export = read_zip(source, book) if is_zip(source) else read_text_export(source, book)
         except ExportError as exc:
             outcomes.append(Outcome(source, error=str(exc)))
             continue
-        sections += export.sections
+        sections += [(source, section) for section in export.sections]
         for page in export.pages:
             outcome = Outcome(source, where=page.where)
             outcomes.append(outcome)
@@ -117,7 +122,7 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
                 mapped.append(_map(page, outcome, kb_settings, registry, audience))
             except ExportError as exc:
                 outcome.error = str(exc)
-    _register(mapped, sections, links)
+    _register(mapped, [section for _, section in sections], links)
     taken: dict[str, str] = {}  # numbers (and paths) imported in this run
     written_authors: set[str] = set(kb.authors)
     report = progress or (_stderr_progress() if len(mapped) >= 50 else None)
@@ -131,6 +136,8 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
             outcome.error = str(exc)
             continue
         outcome.draft = draft
+        if draft.book_title and not any(s.folder == item.page.folder for _, s in sections):
+            sections.append((item.page.source, Section(item.page.folder, draft.book_title)))
         try:
             inside(docs / book, Path(draft.rel).name)
             inside(docs, draft.rel)
@@ -169,8 +176,7 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
         outcome.written = True
     if report is not None and mapped:
         report(len(mapped), 0)  # done: the line is closed
-    if not dry_run:
-        _write_sections(sections, docs, force)
+    outcomes += _sections(sections, docs, force, dry_run)
     return outcomes
 
 
@@ -250,7 +256,8 @@ def _finish(item: _Mapped, links: LinkMap, tags: list[str]) -> Draft:
     book_title = page.book_title or item.layout.book_title
     if item.control is None:
         text = render_page(page.name or "Untitled page", all_tags, body)
-        return Draft(page.source, item.rel, text, "", "", "page", files, {}, book_title, list(dict.fromkeys(notes)))
+        return Draft(page.source, item.rel, text, "", "", "plain page", files, {}, book_title,
+                     list(dict.fromkeys(notes)))
     text = render_article(item.control, item.changes, all_tags, body)
     return Draft(page.source, item.rel, text, item.control["number"], item.control.get("version", ""),
                  item.control.get("status", ""), files, item.authors, book_title, list(dict.fromkeys(notes)))
@@ -277,14 +284,29 @@ def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> st
     return ("\n## Attachments\n\n" + "\n".join(lines) + "\n") if lines else ""
 
 
-def _write_sections(sections: list[Section], docs: Path, force: bool) -> None:
-    """Each book's and chapter's index page: written when missing, and updated in place with --force."""
-    for section in sections:
-        index = inside(docs, f"{section.folder}/index.md")
-        if index.exists() and not force:
-            continue
+def _sections(sections: list[tuple[Path, Section]], docs: Path, force: bool, dry_run: bool) -> list[Outcome]:
+    """Each book's and chapter's index page: written when missing, updated in place with --force (and only
+    when it changes); an index already there is otherwise left as its authors wrote it."""
+    outcomes = []
+    for source, section in {s.folder: (source, s) for source, s in sections}.values():
+        rel = f"{section.folder}/index.md"
+        outcome = Outcome(source, where=f"{source} [{section.title}]")
         description = section_markdown(section.description) if section.description is not None else None
-        write_if_changed(index, render_index(section.title, description, section.tags))
+        text = render_index(section.title, description, section.tags).decode("utf-8")
+        outcome.draft = Draft(source, rel, text, "", "", f"{section.kind} index")
+        try:
+            index = inside(docs, rel)
+        except UnsafePath as exc:
+            outcome.error = str(exc)
+            outcomes.append(outcome)
+            continue
+        if index.exists() and not force:
+            continue  # kept as it is: not a finding
+        outcomes.append(outcome)
+        if not dry_run:
+            outcome.files = [rel] if write_if_changed(index, text.encode("utf-8")) else []
+            outcome.written = True
+    return outcomes
 
 
 def _stderr_progress() -> Progress:

@@ -55,13 +55,10 @@ def inside(docs: Path, rel: str) -> Path:
 
 
 def write_draft(draft: Draft, docs: Path, written_authors: set[str], replaced: str | None) -> list[str]:
-    """Write the article, its images, its book's index and new authors; each file atomically, and only when its
-    bytes change (a re-import of an unchanged export writes nothing). Returns the docs paths written."""
+    """Write the page, its images and files, and new authors; each file atomically, and only when its bytes
+    change (a re-import of an unchanged export writes nothing). Returns the docs paths written."""
     target = inside(docs, draft.rel)
     planned = [(inside(docs, rel), data) for rel, data in draft.images.items()]
-    index = target.parent / "index.md"
-    if draft.book_title and not index.exists():
-        planned.append((index, render_index(draft.book_title, None)))
     planned.append((target, draft.text.encode("utf-8")))
     old = inside(docs, replaced) if replaced and replaced != draft.rel else None
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,9 @@ HOUSE_DATE_RE = re.compile(r"^\s*(\d{1,2})[-\s/]([A-Za-z]{3,9})[-\s/](\d{4})\s*$
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_name) if name})
 _FORMAT_TOKENS = re.compile(r"YYYY|MMMM|MMM|Mmm|MM|DD|D")
+# The dates the KB accepts, in front matter and as KB_TODAY: wide enough for any real document, narrow
+# enough that review intervals and warning windows added or taken away stay real dates (no OverflowError).
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 
 
 class DateSettingError(ValueError):
@@ -23,9 +26,13 @@ def today() -> date:
     if not value:
         return datetime.now(timezone.utc).date()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DateSettingError(f"KB_TODAY={value!r} is not a date: write it as YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise DateSettingError(f"KB_TODAY={value!r} is outside the dates the KB accepts "
+                               f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})")
+    return day
 
 
 def parse_house_date(text: str) -> date | None:

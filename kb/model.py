@@ -6,14 +6,15 @@ The pydantic models are the one declaration of the front matter's shape: they va
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import re
-
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
+
+from kb.dates import EARLIEST_DATE, LATEST_DATE
 
 Status = Literal["draft", "current", "superseded", "withdrawn"]
 Audience = Literal["public", "internal"]
@@ -21,10 +22,10 @@ VERSION_PATTERN = r"^\d+\.\d+$"
 TAG_PATTERN = r"^[\w][\w .+-]{0,39}$"
 
 # Limits on what an author writes, so no value can stall the build (WeasyPrint lays out a 100 KB word for
-# minutes) or overflow date arithmetic (a review date three years after 9999-01-01 is no date).
+# minutes) or overflow date arithmetic (a review date three years after 9999-01-01 is no date): dates
+# within kb.dates' EARLIEST_DATE and LATEST_DATE.
 LINE_MAX = 200  # a name, a key, who approved: one line in a table
 TEXT_MAX = 5000  # an abstract or a change: a paragraph or a few
-EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2999, 12, 31)
 # Control characters would reach the HTML, the calendar and the terminal: NUL, ESC, CR, DEL, C1. A line
 # also refuses tab and line feed; a text may have them (a folded paragraph).
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from kb import dates
 from kb.frontmatter import FrontMatter, InvalidDate
-from kb.model import EARLIEST_DATE, LATEST_DATE, TEXT_CONTROL, Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
+from kb.model import TEXT_CONTROL, Article, ArticleMeta, Author, ChangeRow, DocumentControl, version_key
 from kb.policy import Policy
 from kb.problems import Problem, Severity, describe
 from kb.review import ReviewState, review_status
@@ -142,7 +142,7 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     if kind in ("greater_than_equal", "less_than_equal"):
         shown = value.isoformat() if isinstance(value, date) else describe(value)
         return _problem(article, loc, f"{shown} is outside the dates the KB accepts "
-                        f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}): check the year", value)
+                        f"({dates.EARLIEST_DATE.isoformat()} to {dates.LATEST_DATE.isoformat()}): check the year", value)
     if kind == "too_short":
         return _problem(article, loc, "must list at least one change (the first version)", value)
     if kind in ("model_type", "dict_type"):

@@ -47,3 +47,13 @@ def test_temporary_names_are_never_pages():
     assert atomic.is_temporary(".65.043-x.md.abc123" + atomic.TEMP_MARK)
     assert not atomic.is_temporary("65.043-x.md")
     assert not (".65.043-x.md.abc" + atomic.TEMP_MARK).endswith(".md")
+
+
+def test_a_write_clears_what_a_killed_write_of_the_same_file_left(tmp_path):
+    target = tmp_path / "a.md"
+    stale = tmp_path / (".a.md.x1y2z3" + atomic.TEMP_MARK)
+    other = tmp_path / (".b.md.x1y2z3" + atomic.TEMP_MARK)
+    stale.write_text("half")
+    other.write_text("half")
+    atomic.write_text(target, "whole")
+    assert not stale.exists() and other.exists()  # another file's leftover is not this write's to clear

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, copy_project
+from conftest import TODAY, copy_project, run_kb
 
 HOSTILE = Path(__file__).parent / "hostile"
 BIN = Path(sys.executable).parent
@@ -124,3 +124,11 @@ def test_the_build_stops_with_the_findings(project, tmp_path):
     for name, (field, _) in EXPECTED.items():
         assert f"hostile/{name}:" in result.stderr and field in result.stderr, name
     assert not CONTROL.search(result.stderr.replace("\n", "").replace("\x1b[0m", "")), "raw control characters"
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
+def test_kb_today_out_of_range_is_a_clear_error(project, today):
+    for command in (("check",), ("reviews",), ("list",)):
+        result = run_kb(project, *command, today=today)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"KB_TODAY='{today}' is outside the dates the KB accepts" in result.stderr

@@ -51,7 +51,7 @@ def main() -> None:
             wall = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            imported = result.stdout.count("imported ")
+            imported = result.stdout.count(" current)")  # articles, not the book's and chapters' indexes
             print(f"run {run}: {args.pages} pages, {imported} imported, exit {result.returncode}: "
                   f"{wall:.1f} s wall, {cpu:.1f} s CPU")
 

@@ -64,9 +64,10 @@ def unsafe_url(url: str) -> bool:
 
 def _report(container: Tag) -> list[str]:
     notes = []
+    dropped = {id(inner) for outer in container.find_all(DROP_WITH_CONTENT) for inner in outer.find_all(True)}
     for el in container.find_all(True):
         name = el.name.lower()
-        if el.find_parent(DROP_WITH_CONTENT) is not None:
+        if id(el) in dropped:  # inside something dropped whole: that is the one note
             continue
         if name in DROP_WITH_CONTENT:
             notes.append(f"dropped a <{name}> element and its content: {snippet(el)}")

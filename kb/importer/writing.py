@@ -36,6 +36,7 @@ def render_article(control: dict[str, Any], changes: list[dict[str, Any]], tags:
     return "\n".join(lines) + "\n\n" + (body.strip() + "\n" if body.strip() else "")
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: a tenth of the time per value
 BOOK_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$")  # a folder name; never "..", never a path
 
 
@@ -124,7 +125,7 @@ def yaml_scalar(value: Any, *, flow: bool = False, quote: bool = False) -> str:
     if quote:
         return quoted
     try:
-        loaded = yaml.safe_load(f"{{k: {text}}}" if flow else f"k: {text}")
+        loaded = yaml.load(f"{{k: {text}}}" if flow else f"k: {text}", Loader=_LOADER)
     except yaml.YAMLError:
         return quoted
     return text if loaded == {"k": text} and text == text.strip() else quoted

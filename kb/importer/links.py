@@ -17,6 +17,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterable
 from urllib.parse import urlsplit
 
 from bs4 import Tag
@@ -61,6 +62,15 @@ class LinkMap:
     books: dict[int, Target] = field(default_factory=dict)
     book_slugs: dict[str, Target] = field(default_factory=dict)
     attachments: dict[int, str] = field(default_factory=dict)  # id -> docs path of the saved file, or a URL
+    by_anchor: dict[str, list[Target]] = field(default_factory=dict)  # bkmrk- id -> the pages that have it
+
+    def add_page(self, target: Target, page_id: int | None, names: Iterable[str]) -> None:
+        if page_id is not None:
+            self.pages[page_id] = target
+        for name in names:
+            self.page_slugs.setdefault(bookstack_slug(name), target)
+        for anchor in target.anchors:
+            self.by_anchor.setdefault(anchor, []).append(target)
 
     def resolve(self, href: str, here: Target) -> Resolution:
         href = href.strip()
@@ -86,6 +96,12 @@ class LinkMap:
                 return Resolution(_relative(self.attachments[int(match[1])], here))
             if target is not None:
                 return _anchor(target, parts.fragment, here)
+            if kind == "page" and len(self.by_anchor.get(parts.fragment, [])) == 1:
+                # a Markdown export carries no page ids, but BookStack's anchor is made from the heading's
+                # text: when exactly one imported page has it, the permalink is to that page
+                found = _anchor(self.by_anchor[parts.fragment][0], parts.fragment, here)
+                found.note = f"permalink {href} taken to be {self.by_anchor[parts.fragment][0].rel} (its anchor)"
+                return found
             return Resolution(note=f"link into the old knowledge base, to nothing in this import: {href} "
                                    "(it breaks when the old KB is switched off)")
         return Resolution()

@@ -216,11 +216,8 @@ def _map(page: ExportedPage, outcome: Outcome, kb_settings: settings.Settings, r
 def _register(mapped: list[_Mapped], sections: list[Section], links: LinkMap) -> None:
     for item in mapped:
         page = item.page
-        if page.id is not None:
-            links.pages[page.id] = item.target
-        for name in {page.name, item.control and f"{item.control['number']} {item.control['name']}"}:
-            if name:
-                links.page_slugs.setdefault(bookstack_slug(name), item.target)
+        names = {page.name, item.control and f"{item.control['number']} {item.control['name']}"}
+        links.add_page(item.target, page.id, [name for name in names if name])
         for attachment in page.attachments:
             if attachment.id is None:
                 continue

@@ -249,6 +249,7 @@ def test_zip_file_names_cannot_leave_the_archive_or_docs(tmp_path):
     data = {"page": {"id": 1, "name": "93.001 Hostile zip page", "html": html, "priority": 0, "tags": [],
                      "images": [{"id": 5, "name": "x.png", "file": "../../secret.png", "type": "gallery"}],
                      "attachments": [{"id": 6, "name": "evil.html", "file": "evil.html"},
+                                     {"id": 8, "name": "click", "link": " javascript:alert(1)"},
                                      {"id": 7, "name": "../../../escape.pdf", "file": str(tmp_path / "secret.png")}]}}
     with zipfile.ZipFile(tmp_path / "hostile.zip", "w") as archive:
         archive.writestr("data.json", json.dumps(data))
@@ -260,6 +261,7 @@ def test_zip_file_names_cannot_leave_the_archive_or_docs(tmp_path):
     assert written == ["93.001-hostile-zip-page.md"], written
     assert "is not a plain file name: left out" in result.stderr
     assert "evil.html' is of a kind the site would run" in result.stderr
+    assert "link attachment 'click' has a javascript: target: left out" in result.stderr
     assert not (tmp_path / "escape.pdf").exists()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 from kb import corpus, dates, rules, settings
 from kb.importer.body import body_markdown, escape_text, safe_url, section_markdown
@@ -23,7 +24,7 @@ from kb.importer.exported import ExportedPage, Section
 from kb.importer.links import LinkMap, Target, anchors_of, bookstack_slug
 from kb.importer.media import attachment_name
 from kb.importer.pages import read_text_export
-from kb.importer.sanitise import live_html
+from kb.importer.sanitise import live_html, unsafe_url
 from kb.importer.sections import ControlledPage, has_document_control
 from kb.importer.writing import (BOOK_RE, UnsafePath, inside, render_article, render_index, render_page,
                                  write_draft, write_if_changed)
@@ -265,6 +266,10 @@ def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> st
     lines = []
     for attachment in item.page.attachments:
         label = escape_text(attachment.name)
+        if attachment.link and unsafe_url(attachment.link):
+            scheme = urlsplit("".join(attachment.link.split())).scheme.lower()
+            notes.append(f"link attachment {attachment.name!r} has a {scheme}: target: left out")
+            continue
         if attachment.link:
             lines.append(f"- [{label}]({safe_url(attachment.link)})")
             continue

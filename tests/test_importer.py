@@ -425,3 +425,20 @@ def test_word_debris_iframes_anchors_and_linked_images(tmp_path):
         "embedded iframe https://www.youtube.com/embed/xyz became a link",
         "underlining has no Markdown: dropped, the text kept",
     ]
+
+
+def test_document_control_inside_a_wrapper_div_is_found(tmp_path):
+    """Issue 14: a Document Control table inside a wrapper element (here a div beside the body) is found."""
+    html_text = HTML_EXPORT.read_text(encoding="utf-8")
+    start = html_text.index("<table", html_text.index("Document Control"))
+    wrapped = html_text[:start] + '<div class="wrapper">' + html_text[start:]
+    end = wrapped.index("</table>", wrapped.index("Change Control")) + len("</table>")
+    wrapped = wrapped[:end] + "</div>" + wrapped[end:]
+    export = tmp_path / "wrapped.html"
+    export.write_text(wrapped, encoding="utf-8")
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    result = run_kb(project, "import", str(export), "--book", "microsoft-365")
+    assert result.returncode == 0, result.stderr
+    data = read(project / "docs" / "microsoft-365" / "72.101-resetting-a-microsoft-365-password.md").data
+    assert data["document_control"]["approval_date"] == date(2024, 3, 14)
+    assert [row["version"] for row in data["change_control"]] == ["0.1", "0.2", "1.0"]

@@ -47,7 +47,7 @@ _ATTRIBUTE_LIST = re.compile(r"\{[^}]*=")
 @dataclass(frozen=True)
 class Finding:
     what: str    # "<script> element", "onerror attribute of <img>", "javascript: URL in href of <a>"
-    needle: str  # text to look for in the Markdown, to give the line
+    needles: tuple[str, ...]  # text to look for in the Markdown, best first, to give the line
 
 
 def findings(html: str) -> list[Finding]:
@@ -55,12 +55,12 @@ def findings(html: str) -> list[Finding]:
     found: list[Finding] = []
     for tag, attributes in _elements(html):
         if tag in REFUSED_ELEMENTS:
-            found.append(Finding(f"<{tag}> element", f"<{tag}"))
+            found.append(Finding(f"<{tag}> element", (f"<{tag}",)))
         for name, value in attributes.items():
             if name.startswith("on") or name in REFUSED_ATTRIBUTES:
-                found.append(Finding(f"{name} attribute of <{tag}>", name))
+                found.append(Finding(f"{name} attribute of <{tag}>", (name,)))
             elif _runs_script(value):
-                found.append(Finding(f"{_scheme(value)} URL in {name} of <{tag}>", _scheme(value)[:-1]))
+                found.append(Finding(f"{_scheme(value)} URL in {name} of <{tag}>", (value.strip()[:40], _scheme(value)[:-1])))
     return list(dict.fromkeys(found))
 
 
@@ -92,7 +92,7 @@ def check(path: str, body: str, first_line: int = 1) -> list[Problem]:
     except Exception as exc:  # the build will say what is wrong with the Markdown; the policy only looks
         return [Problem(path, first_line, "body", f"could not be read as Markdown ({type(exc).__name__})",
                         severity=Severity.WARNING)]
-    return [Problem(path, _line(body, finding.needle, first_line), "body",
+    return [Problem(path, _line(body, finding.needles, first_line), "body",
                     f"{finding.what}: refused, {POLICY}; the build strips it", severity=Severity.WARNING,
                     value=finding.what) for finding in findings(html)]
 
@@ -110,7 +110,7 @@ def check_files(docs_dir: Path) -> list[Problem]:
         except OSError:
             continue  # unreadable: MkDocs says so when it copies it
         for finding in _xml_findings(text) + findings(text):
-            problems.append(Problem(rel, _line(text, finding.needle, 1), "file",
+            problems.append(Problem(rel, _line(text, finding.needles, 1), "file",
                                     f"{finding.what}: refused, {POLICY}; a browser opening this file from the "
                                     "site would run it: remove it (or save the image as PNG)", value=finding.what))
     return problems
@@ -164,7 +164,7 @@ def _xml_findings(text: str) -> list[Finding]:
     """What only an XML parser (the browser's, for an SVG image) would act on: entities an author declares
     (one could spell a script URL) and a stylesheet that transforms the file into another document."""
     lowered = text.lower()
-    return [Finding(what, needle) for what, needle in (("entity declaration", "<!ENTITY"),
+    return [Finding(what, (needle,)) for what, needle in (("entity declaration", "<!ENTITY"),
                                                        ("xml-stylesheet instruction", "<?xml-stylesheet"))
             if needle.lower() in lowered]
 
@@ -189,11 +189,14 @@ def _scheme(value: str) -> str:
     return next(scheme for scheme in SCRIPT_SCHEMES if scheme in flat)
 
 
-def _line(body: str, needle: str, first_line: int) -> int:
-    """The first line of `body` holding `needle` (any case), as a line of the file; else the body's first."""
-    for number, line in enumerate(body.splitlines()):
-        if needle.lower() in line.lower():
-            return first_line + number
+def _line(body: str, needles: tuple[str, ...], first_line: int) -> int:
+    """The first line of `body` holding the first of `needles` found (any case), as a line of the file; else
+    the body's first."""
+    lines = body.lower().splitlines()
+    for needle in filter(None, (n.lower() for n in needles)):
+        for number, line in enumerate(lines):
+            if needle in line:
+                return first_line + number
     return first_line
 
 

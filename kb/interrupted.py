@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb import atomic
-from kb.model import version_key
+from kb.model import Article, version_key
 from kb.problems import Problem, Severity
 
 if TYPE_CHECKING:  # kb.corpus calls check(): no import cycle at run time
     from kb.corpus import KnowledgeBase
-    from kb.model import Article
 
 
 def check(kb: KnowledgeBase) -> list[Problem]:
@@ -40,8 +39,8 @@ def leftovers(docs_dir: Path) -> list[Problem]:
                                    severity=Severity.WARNING))
             elif name.endswith(".md") and _size(full) == 0:
                 out.append(Problem(rel, None, "file", "is empty (0 bytes), as a write interrupted by an older kb "
-                                   f"leaves it: restore it from version control (git checkout -- docs/{rel}) and "
-                                   "run the kb command again"))
+                                   f"leaves an article: restore it from version control (git checkout -- docs/{rel}) "
+                                   "and run the kb command again, or delete it if no page belongs there"))
     return out
 
 

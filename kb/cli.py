@@ -120,9 +120,14 @@ def approve(config_file: str, number: str, by: str) -> None:
     kb = open_kb(config_file)
     writes = _apply(lambda: versions.approve(kb, number, by, kb.today))
     article = kb.by_number(number)
+    superseded = sum(write.path != kb.settings.docs_dir / article.path for write in writes)
+    if superseded == len(writes):  # the article was approved already: an interrupted approve, finished
+        echo(f"{number}: v{article.fields['version']} was already approved; {superseded} earlier version(s) "
+             "left current by an interrupted approve now superseded")
+        return
     review = kb.settings.policy.latest_review_date(kb.today)
     echo(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
-         f"review by {review.isoformat()}; {len(writes) - 1} earlier version(s) superseded")
+         f"review by {review.isoformat()}; {superseded} earlier version(s) superseded")
 
 
 # Helper functions

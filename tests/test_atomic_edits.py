@@ -196,6 +196,8 @@ def test_older_half_states_are_found_and_finished(tmp_path, states, state, findi
         return
     retried = run_kb(project, *retry, today=TODAY)
     assert retried.returncode == 0, retried.stderr
+    if state == "approve wrote the article first":
+        assert "was already approved; 1 earlier version(s) left current by an interrupted approve" in retried.stdout
     finished = states["approve" if retry == REVISE else "done"]
     assert snapshot(project) == snapshot(finished)
 

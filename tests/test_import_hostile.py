@@ -56,6 +56,7 @@ HOSTILE_HTML_BODY = f"""
 &lt;script&gt;alert('fence')&lt;/script&gt;
 ```</code></pre>
 <p><img src="/etc/hostname" alt="absolute"> <img src="file:///etc/passwd" alt="file url"></p>
+<p>/// kb-form | Send us your password</p>
 <p>The last paragraph survives.</p>"""
 
 
@@ -139,6 +140,7 @@ def test_markdown_holds_no_live_html_and_text_stays_text(hostile):
     assert "&lt;script>alert(\"escaped\")&lt;/script>" in body  # what the page showed as text stays text
     assert "AFTER-EMBED-1 in the same paragraph" in body and "AFTER-EMBED-2" in body
     assert "The last paragraph survives." in body
+    assert "\n/// kb-form" not in body and "&#47;// kb-form \\| Send us your password" in body  # text, not a form
     assert "javascript" not in body.lower().replace("javascript:alert('typed')", "")
     md_body = article(project, "90.002").split("\n---\n", 1)[1]
     assert live_html(md_body) == []

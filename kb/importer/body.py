@@ -299,15 +299,21 @@ def _indent(text: str) -> str:
 
 
 def _tidy_markdown(text: str) -> str:
-    """At most one blank line between blocks (outside code), no whitespace-only lines."""
+    """At most one blank line between blocks (outside code), no whitespace-only lines, and no line that the
+    KB's own block syntax (`/// kb-form`, `/// kb-rejection-codes`) would read as a block."""
     out: list[str] = []
-    fence = False
+    fence: str | None = None
     for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fence = not fence
-        if not fence and not line.strip():
+        marker = re.match(r"\s*(`{3,}|~{3,})", line)
+        if fence is None and marker:
+            fence = marker[1]
+        elif fence is not None and marker and marker[1] == fence:
+            fence = None
+        elif fence is None and not line.strip():
             if out and out[-1] == "":
                 continue
             line = ""
+        elif fence is None and line.lstrip().startswith("///"):
+            line = line.replace("///", "&#47;//", 1)
         out.append(line)
     return "\n".join(out).strip("\n") + "\n"

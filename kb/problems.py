@@ -43,7 +43,10 @@ class Problem:
         return data
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, limit: int = 1000) -> Any:
+    """`value` as JSON can hold it; a long text cut to `limit` characters (a 100 KB name is its own finding)."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
     try:
         json.dumps(value)
         return value

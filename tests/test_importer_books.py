@@ -315,3 +315,27 @@ def test_chapter_zip_with_a_markdown_editor_page(tmp_path):
     assert "![shot](94.002-written-in-markdown-image-1.png)" in text and "stale" not in text
     assert (folder / "94.002-written-in-markdown-image-1.png").read_bytes() == module.PNG
     assert run_kb(project, "check", "--strict").returncode == 0
+
+
+def test_force_reimport_of_a_changed_book_rewrites_only_what_changed(tmp_path):
+    import json
+    import zipfile
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    assert run_kb(project, "import", str(ZIP), "--book", "mail").returncode == 0
+    before = tree(project / "docs")
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(ZIP) as old, zipfile.ZipFile(changed, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "data.json":
+                data = json.dumps(json.loads(data)).replace("Never read a password out over the phone.",
+                                                            "Never read a password out, not even by email.").encode()
+            new.writestr(info, data)
+    result = run_kb(project, "import", str(changed), "--book", "mail", "--force")
+    assert result.returncode == 0, result.stderr
+    after = tree(project / "docs")
+    assert sorted(after) == sorted(before)  # in place: no new file, none gone
+    rewritten = sorted(rel for rel in after if after[rel] != before[rel])
+    assert rewritten == [f"{RESET}.md"]
+    assert "not even by email" in (project / "docs" / f"{RESET}.md").read_text(encoding="utf-8")
+    assert f"-> docs/{RESET}.md (91.002 v1.0 current), replacing docs/{RESET}.md:" in result.stdout

@@ -1,8 +1,11 @@
-"""Import articles from the old knowledge base: BookStack exports become articles with front matter.
+"""Import from the old knowledge base: BookStack exports become articles, plain pages and book folders.
 
-One module per concern: `pages` reads page exports (HTML and Markdown), `sections` finds a controlled page's
-tables, body and chrome, `control` maps Document Control and Change Control into front matter, `body` converts
-the body to Markdown, `media` saves images, `writing` writes the files, `run` drives one import and `command`
+One module per concern. Reading: `zipexport` (the portable ZIP) and `pages` (HTML and Markdown exports of a
+page, chapter or book) hand on an `exported.Export`. Mapping: `sections` finds a controlled page's tables,
+body and chrome, `control` turns Document Control and Change Control into front matter. The body: `body`
+converts it to Markdown (tables, callouts, details, code), `links` resolves links between imported pages,
+`media` takes images and attachments only from inside the export, `sanitise` is the allow-list every body goes
+through. `writing` writes files atomically inside docs/, `run` drives one import in two passes, and `command`
 is `kb import`.
 """
 

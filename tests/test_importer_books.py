@@ -339,3 +339,18 @@ def test_force_reimport_of_a_changed_book_rewrites_only_what_changed(tmp_path):
     assert rewritten == [f"{RESET}.md"]
     assert "not even by email" in (project / "docs" / f"{RESET}.md").read_text(encoding="utf-8")
     assert f"-> docs/{RESET}.md (91.002 v1.0 current), replacing docs/{RESET}.md:" in result.stdout
+
+
+def test_a_level_one_heading_inside_the_document_does_not_split_the_page(tmp_path):
+    """Markdown exports start every page with `# name`; an author's own `#` heading between START and END OF
+    DOCUMENT stays in the page instead of starting a new one (and taking the rest of the body with it)."""
+    text = (FIXTURES / "90.101-markdown-page-export.md").read_text(encoding="utf-8")
+    export = tmp_path / "h1.md"
+    export.write_text(text.replace("## What the numbers mean", "# What the numbers mean"), encoding="utf-8")
+    project = copy_project(tmp_path / "kb", with_docs=False)
+    result = run_kb(project, "import", str(export), "--book", "mail")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (project / "docs" / "mail").glob("*.md")) == [Path(QUEUE).name + ".md"]
+    body = (project / "docs" / f"{QUEUE}.md").read_text(encoding="utf-8")
+    assert "# What the numbers mean\n\n| Queue size | What to do |" in body and "## Attachments" not in body
+    assert "The limits are in" in body

@@ -21,7 +21,7 @@ from markdown.extensions import md_in_html
 from kb.importer.common import ExportError, text_of
 from kb.importer.exported import Export, ExportedPage, Section, chapter_folder
 from kb.importer.media import ExportFiles, FilesBeside
-from kb.importer.sections import is_control_table
+from kb.importer.sections import is_control_table, is_marker
 from kb.importer.sanitise import unswallow
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -139,11 +139,16 @@ def _markdown_pages(source: Path, root: Tag, book: str) -> Export:
     chapter and book starts with its name as a level-1 heading. A heading with nothing under it but more to
     come is the book's (first) or a chapter's name; a page without Document Control is a plain page."""
     segments: list[list[Tag]] = [[]]
+    inside_document = False  # between START and END OF DOCUMENT a level-1 heading is the page's own
     for child in list(root.children):
-        if isinstance(child, Tag) and child.name == "h1" and segments[-1]:
+        if isinstance(child, Tag) and child.name == "h1" and segments[-1] and not inside_document:
             segments.append([])
         if isinstance(child, Tag) or str(child).strip():
             segments[-1].append(child)
+            if isinstance(child, Tag) and is_marker(child, "START OF DOCUMENT"):
+                inside_document = True
+            elif isinstance(child, Tag) and is_marker(child, "END OF DOCUMENT"):
+                inside_document = False
     segments = [s for s in segments if s]
     if len(segments) <= 1 or not any(_controlled(s) for s in segments):
         set_bookstack_ids(root)

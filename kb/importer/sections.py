@@ -39,7 +39,7 @@ class ControlledPage:
         tags = strip_export_chrome(root) if kind == "html" else []
         blocks = _unwrap_control(_blocks(root))
         start = _marker_index(blocks, "START OF DOCUMENT")
-        if sum(1 for b in blocks if _is_marker(b, "START OF DOCUMENT")) > 1:
+        if sum(1 for b in blocks if is_marker(b, "START OF DOCUMENT")) > 1:
             notes.append("holds more than one page (START OF DOCUMENT appears again): only the first is imported; "
                          "export pages one by one")
         end = _marker_index(blocks, "END OF DOCUMENT", after=start if start is not None else -1)
@@ -72,7 +72,7 @@ class ControlledPage:
         for block in blocks[end + 1:]:
             if _is_contact(block):
                 notes.extend(contact_differences(block, kb_settings.contact))
-            elif not _is_empty(block) and not _is_marker(block, "END OF DOCUMENT"):
+            elif not _is_empty(block) and not is_marker(block, "END OF DOCUMENT"):
                 notes.append(f"dropped after END OF DOCUMENT: {snippet(block)}")
         page = cls(blocks, titles, control, change, body, tags)
         if len(titles) > 1:
@@ -150,10 +150,10 @@ def _unwrap_control(blocks: list[Tag]) -> list[Tag]:
 
 
 def _marker_index(blocks: list[Tag], marker: str, after: int = -1) -> int | None:
-    return next((i for i, b in enumerate(blocks) if i > after and _is_marker(b, marker)), None)
+    return next((i for i, b in enumerate(blocks) if i > after and is_marker(b, marker)), None)
 
 
-def _is_marker(block: Tag, marker: str) -> bool:
+def is_marker(block: Tag, marker: str) -> bool:
     text = text_of(block)
     return block.name != "table" and len(text) < 200 and marker in text.upper()
 

@@ -108,6 +108,7 @@ def assert_interruption_is_safe(tmp_path: Path, states: dict[str, Path], name: s
     return state
 
 
+@pytest.mark.slow
 @needs_strace
 @pytest.mark.parametrize("name", ["revise", "approve"])
 def test_killed_at_its_first_file_write(tmp_path, states, name):
@@ -116,7 +117,7 @@ def test_killed_at_its_first_file_write(tmp_path, states, name):
 
 
 @needs_strace
-@pytest.mark.parametrize("name", ["revise", "approve"])
+@pytest.mark.parametrize("name", ["approve", pytest.param("revise", marks=pytest.mark.slow)])
 def test_killed_between_its_two_files(tmp_path, states, name):
     """The second rename never happens: the first file is new, the second old. kb check says so, and how to
     finish; the same command finishes it."""
@@ -213,8 +214,9 @@ def in_read_only_docs(project: Path, *command: str) -> subprocess.CompletedProce
                           capture_output=True, text=True, env=env, cwd=project, timeout=60)
 
 
-@pytest.mark.parametrize("command", [REVISE, APPROVE, ("import", str(ROOT / "tests/fixtures/bookstack/72.101-html-export.html"),
-                                                       "--book", "imported")])
+@pytest.mark.parametrize("command", [REVISE, pytest.param(APPROVE, marks=pytest.mark.slow), pytest.param(
+    ("import", str(ROOT / "tests/fixtures/bookstack/72.101-html-export.html"), "--book", "imported"),
+    marks=pytest.mark.slow)])
 def test_a_read_only_docs_folder_is_a_message(tmp_path, states, command):
     project = tmp_path / "kb"
     shutil.copytree(states["approve" if command == APPROVE else "revise"], project)

@@ -126,9 +126,8 @@ def test_the_build_stops_with_the_findings(project, tmp_path):
     assert not CONTROL.search(result.stderr.replace("\n", "").replace("\x1b[0m", "")), "raw control characters"
 
 
-@pytest.mark.parametrize("today", ["0001-01-01", "9999-12-31"])
-def test_kb_today_out_of_range_is_a_clear_error(project, today):
-    for command in (("check",), ("reviews",), ("list",)):
-        result = run_kb(project, *command, today=today)
-        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-        assert f"KB_TODAY='{today}' is outside the dates the KB accepts" in result.stderr
+@pytest.mark.parametrize("today, command", [("0001-01-01", "check"), ("9999-12-31", "reviews")])
+def test_kb_today_out_of_range_is_a_clear_error(project, today, command):
+    result = run_kb(project, command, today=today)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"KB_TODAY='{today}' is outside the dates the KB accepts" in result.stderr

@@ -93,6 +93,8 @@ def read_zip(source: Path, book: str) -> Export:
     """The pages, book and chapters of a portable ZIP, in BookStack's order."""
     try:
         archive = zipfile.ZipFile(source)
+        if archive.getinfo("data.json").file_size > MAX_FILE:
+            raise ExportError(f"has a data.json larger than {MAX_FILE // 2**20} MB unpacked: refused")
         data = json.loads(archive.read("data.json"))
     except KeyError:
         raise ExportError("is a ZIP without data.json: not a BookStack portable ZIP") from None

@@ -139,29 +139,11 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
         outcome.draft = draft
         if draft.book_title and not any(s.folder == item.page.folder for _, s in sections):
             sections.append((item.page.source, Section(item.page.folder, draft.book_title)))
-        try:
-            inside(docs / book, Path(draft.rel).name)
-            inside(docs, draft.rel)
-        except UnsafePath as exc:
-            outcome.error = str(exc)
+        refusal = _place(draft, outcome, kb, docs, book, force, taken)
+        if refusal is not None:
+            outcome.error = refusal
             continue
         key = draft.number or draft.rel
-        if key in taken:
-            outcome.error = f"{key} is also the {'number' if draft.number else 'path'} of {taken[key]} in this import"
-            continue
-        existing = kb.by_number(draft.number) if draft.number else None
-        if existing is not None or (docs / draft.rel).exists():
-            where = existing.path if existing is not None else draft.rel
-            if not force:
-                what = draft.number or "a page"
-                outcome.error = f"{what} already exists as docs/{where}: not overwritten (pass --force to replace it)"
-                continue
-            outcome.replaced = where
-            if existing is not None and existing.path.startswith(f"{book}/"):
-                draft.rel = existing.path  # same file, so its URL, archived versions and links stay valid
-            elif existing is not None and kb.archives_of(existing):
-                draft.notes.append(f"the archived versions of docs/{existing.path} stay where they are: "
-                                   "move or remove them")
         taken[key] = outcome.where
         if draft.is_article:
             article, problems = corpus.read_article(draft.rel, draft.text)
@@ -192,6 +174,32 @@ def convert(source: Path, book: str, registry: Registry, kb_settings: settings.S
 
 
 # Helper functions
+
+
+def _place(draft: Draft, outcome: Outcome, kb: corpus.KnowledgeBase, docs: Path, book: str, force: bool,
+           taken: dict[str, str]) -> str | None:
+    """Why the page cannot be written where it goes (outside docs/, twice in this import, over an existing
+    article without --force), or None; with --force an article of the same book is replaced in place."""
+    try:
+        inside(docs / book, Path(draft.rel).name)
+        inside(docs, draft.rel)
+    except UnsafePath as exc:
+        return str(exc)
+    key = draft.number or draft.rel
+    if key in taken:
+        return f"{key} is also the {'number' if draft.number else 'path'} of {taken[key]} in this import"
+    existing = kb.by_number(draft.number) if draft.number else None
+    if existing is None and not (docs / draft.rel).exists():
+        return None
+    where = existing.path if existing is not None else draft.rel
+    if not force:
+        return f"{draft.number or 'a page'} already exists as docs/{where}: not overwritten (pass --force to replace it)"
+    outcome.replaced = where
+    if existing is not None and existing.path.startswith(f"{book}/"):
+        draft.rel = existing.path  # same file, so its URL, archived versions and links stay valid
+    elif existing is not None and kb.archives_of(existing):
+        draft.notes.append(f"the archived versions of docs/{existing.path} stay where they are: move or remove them")
+    return None
 
 
 def _map(page: ExportedPage, outcome: Outcome, kb_settings: settings.Settings, registry: Registry,

@@ -9,7 +9,6 @@ walks the data) and so is nesting deeper than `MAX_DEPTH` (MkDocs deep-copies pa
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +86,11 @@ def read(path: str, text: str) -> FrontMatter:
         walked = FrontMatter(None, body, body_line, {(): 1})  # lines and duplicate keys, found while building
         try:
             node = loader.get_single_node()  # libyaml itself stops at 1,000 levels: composing is bounded
-            refused = _refuse_aliases_and_depth(node, path) if node is not None else None
-            if refused is not None:
-                return FrontMatter(None, body, body_line, {(): 1}, [refused])
             data = _construct(loader, node, (), walked, path, set()) if node is not None else None
         finally:
             loader.dispose()
+    except _Refused as refused:
+        return FrontMatter(None, body, body_line, {(): 1}, [refused.problem])
     except yaml.MarkedYAMLError as exc:
         # An unclosed quote is found at the end of the text: point at where the quote opened instead.
         opened = exc.context_mark if "quoted scalar" in str(exc.context or "") else None
@@ -120,68 +118,76 @@ def read(path: str, text: str) -> FrontMatter:
 _STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "merge"))
 
 
-def _construct(loader: Any, node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str, active: set[int]) -> Any:
+class _Refused(Exception):
+    """An alias, or nesting deeper than MAX_DEPTH, found while building: the front matter is not used."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _construct(loader: Any, node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str, seen: set[int]) -> Any:
     """PyYAML's construction and the line index in one walk (the front matter of every article is read on
     every build): plain strings, lists and mappings of scalar keys are built here, several times faster than
-    PyYAML's generic constructor; anything else (dates, numbers, merge keys, aliases that loop back) is left
-    to the loader, so the result is the same."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if id(node) in active:  # an alias of a node that contains it: its lines are known already
-        return loader.construct_object(node, deep=True)
-    if not (node.tag == _SEQ or node.tag == _MAP and all(
+    PyYAML's generic constructor; anything else (dates, numbers, merge keys) is left to the loader, so the
+    result is the same. Every node is visited once: one seen twice is an alias, refused, so nothing is
+    ever expanded."""
+    if not (isinstance(node, yaml.ScalarNode) or node.tag == _SEQ or node.tag == _MAP and all(
             isinstance(key, yaml.ScalarNode) and key.tag != _MERGE for key, _ in node.value)):
+        _refuse_aliases_and_depth(node, prefix, fm.line_of(*prefix) or 2, path, seen)
         _index_lines(node, prefix, fm, path)
         return loader.construct_object(node, deep=True)
-    active.add(id(node))
+    _visit(node, prefix, fm.line_of(*prefix) or 2, path, seen)
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if isinstance(node, yaml.SequenceNode):
         built: Any = []
         for index, item in enumerate(node.value):
-            fm.lines[prefix + (index,)] = item.start_mark.line + 2
-            built.append(_construct(loader, item, prefix + (index,), fm, path, active))
-    else:
-        built, seen = {}, set()
-        for key_node, value_node in node.value:
-            raw, line = key_node.value, key_node.start_mark.line + 2
-            if raw in seen:
-                fm.problems.append(Problem(path, line, ".".join(map(str, prefix + (raw,))),
-                                           "appears twice; YAML would keep only the last one"))
-            seen.add(raw)
-            fm.lines[prefix + (raw,)] = line
-            key = _construct(loader, key_node, prefix, fm, path, active)
-            built[key] = _construct(loader, value_node, prefix + (raw,), fm, path, active)
-    active.discard(id(node))
+            # an alias's own mark is its anchor's: an alias item is reported at its list
+            fm.lines[prefix + (index,)] = item.start_mark.line + 2 if id(item) not in seen else fm.line_of(*prefix)
+            built.append(_construct(loader, item, prefix + (index,), fm, path, seen))
+        return built
+    built, keys = {}, set()
+    for key_node, value_node in node.value:
+        raw, line = key_node.value, key_node.start_mark.line + 2
+        if raw in keys:
+            fm.problems.append(Problem(path, line, ".".join(map(str, prefix + (raw,))),
+                                       "appears twice; YAML would keep only the last one"))
+        keys.add(raw)
+        fm.lines[prefix + (raw,)] = line
+        key = _construct(loader, key_node, prefix, fm, path, seen)
+        built[key] = _construct(loader, value_node, prefix + (raw,), fm, path, seen)
     return built
 
 
-def _refuse_aliases_and_depth(root: yaml.Node, path: str) -> Problem | None:
-    """A finding for the first alias (a node reached twice) or node nested deeper than MAX_DEPTH, found by
-    an iterative walk of the composed nodes, which costs no more than the text they came from; breadth first,
-    so an alias is reported where it is used, not where its anchor stands."""
-    seen: set[int] = set()
-    queue: deque[tuple[yaml.Node, KeyPath, int]] = deque([(root, (), 2)])
-    while queue:
-        node, prefix, line = queue.popleft()
-        where = ".".join(map(str, prefix)) or "front matter"
-        if id(node) in seen:
-            return Problem(path, line, where, "uses a YAML alias (*name or a '<<' merge key): aliases are not "
-                           "allowed in front matter; write the value out in full")
-        seen.add(id(node))
-        if len(prefix) > MAX_DEPTH:
-            return Problem(path, line, ".".join(map(str, prefix[:3])) + ".…",
-                           f"is nested more than {MAX_DEPTH} levels deep: front matter is a few levels of keys "
-                           "and lists")
+def _visit(node: yaml.Node, prefix: KeyPath, line: int, path: str, seen: set[int]) -> None:
+    """Note `node` as built; refuse it when it was built before (an alias: *name, or a '<<' merge key) or
+    stands deeper than MAX_DEPTH."""
+    if id(node) in seen:
+        raise _Refused(Problem(path, line, ".".join(map(str, prefix)) or "front matter",
+                               "uses a YAML alias (*name or a '<<' merge key): aliases are not allowed in front "
+                               "matter; write the value out in full"))
+    seen.add(id(node))
+    if len(prefix) > MAX_DEPTH:
+        raise _Refused(Problem(path, line, ".".join(map(str, prefix[:3])) + ".…",
+                               f"is nested more than {MAX_DEPTH} levels deep: front matter is a few levels of "
+                               "keys and lists"))
+
+
+def _refuse_aliases_and_depth(root: yaml.Node, prefix: KeyPath, line: int, path: str, seen: set[int]) -> None:
+    """`_visit` every node under `root` (which the loader builds), by an iterative walk that costs no more
+    than the text the nodes came from."""
+    stack: list[tuple[yaml.Node, KeyPath, int]] = [(root, prefix, line)]
+    while stack:
+        node, where, at = stack.pop()
+        _visit(node, where, at, path, seen)
         if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
+            for key_node, value_node in reversed(node.value):
                 key_line = key_node.start_mark.line + 2
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-                queue.append((key_node, prefix + ("?",), key_line))
-                queue.append((value_node, prefix + (key,), key_line))
+                stack += [(value_node, where + (key,), key_line), (key_node, where, key_line)]
         elif isinstance(node, yaml.SequenceNode):
-            # an aliased item's own mark is its anchor's: point at the list that uses it
-            queue.extend((item, prefix + (index,), line if id(item) in seen else item.start_mark.line + 2)
-                         for index, item in enumerate(node.value))
-    return None
+            stack += [(item, where + (index,), at) for index, item in reversed(list(enumerate(node.value)))]
 
 
 def _index_lines(node: yaml.Node, prefix: KeyPath, fm: FrontMatter, path: str) -> None:

@@ -5,7 +5,8 @@ The new content goes to a temporary file in the same folder (same file system, s
 is flushed to disk, and then replaces the target with `os.replace`. A kill, a full disk or a power cut
 leaves either the old file or the new one, never an empty or truncated one. At worst a temporary file is
 left beside it; its name ends in `TEMP_MARK` and starts with a dot, so MkDocs and the KB never read it
-as a page, and `kb check` reports it (`is_temporary`).
+as a page, and `kb check` reports it (`is_temporary`). A symlink is replaced by the file, never written
+through, so no write can leave its folder by a link.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _DEFAULT_MODE = 0o666
 
 
 def write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> None:
-    """Replace `path` with `text` atomically, keeping the file's permissions (new files follow the umask)."""
+    """Replace `path` with `text` atomically, keeping the file's permissions and, where the process may,
+    its owner (new files follow the umask)."""
     write_bytes(path, text.encode(encoding))
 
 
@@ -29,7 +31,7 @@ def write_bytes(path: Path | str, data: bytes) -> None:
     """Replace `path` with `data` atomically; raises OSError (read-only folder, full disk) with the target
     untouched and no temporary file left behind."""
     target = Path(path)
-    mode = _mode_for(target)
+    mode, owner = _mode_for(target)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_MARK, dir=target.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -37,6 +39,8 @@ def write_bytes(path: Path | str, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temporary, mode)  # mkstemp creates 0600: keep what the author's file had
+        if owner is not None and owner != (os.geteuid(), os.getegid()):
+            _keep_owner(temporary, owner)
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -56,13 +60,25 @@ def is_temporary(name: str) -> bool:
 # Helper functions
 
 
-def _mode_for(target: Path) -> int:
+def _mode_for(target: Path) -> tuple[int, tuple[int, int] | None]:
+    """The permissions and (uid, gid) the new file takes from the old one (not from what a symlink points at)."""
     try:
-        return stat.S_IMODE(target.stat().st_mode)
+        found = target.lstat()
     except FileNotFoundError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):  # a new file, or one replacing a link
         umask = os.umask(0)
         os.umask(umask)
-        return _DEFAULT_MODE & ~umask
+        return _DEFAULT_MODE & ~umask, None
+    return stat.S_IMODE(found.st_mode), (found.st_uid, found.st_gid)
+
+
+def _keep_owner(temporary: str, owner: tuple[int, int]) -> None:
+    """root editing an author's file leaves it theirs; anyone else cannot give a file away, and need not."""
+    try:
+        os.chown(temporary, *owner)
+    except PermissionError:
+        pass
 
 
 def _clear_leftovers(target: Path, keep: str) -> None:

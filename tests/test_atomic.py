@@ -57,3 +57,23 @@ def test_a_write_clears_what_a_killed_write_of_the_same_file_left(tmp_path):
     other.write_text("half")
     atomic.write_text(target, "whole")
     assert not stale.exists() and other.exists()  # another file's leftover is not this write's to clear
+
+
+def test_a_symlink_is_replaced_never_written_through(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the KB's", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    link = tmp_path / "docs" / "a.md"
+    link.symlink_to(outside)
+    atomic.write_text(link, "new")
+    assert outside.read_text(encoding="utf-8") == "not the KB's"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to someone else")
+def test_root_keeps_the_authors_ownership(tmp_path):
+    target = tmp_path / "a.md"
+    target.write_text("old", encoding="utf-8")
+    os.chown(target, 65534, 65534)
+    atomic.write_text(target, "new")
+    assert (target.stat().st_uid, target.stat().st_gid) == (65534, 65534)

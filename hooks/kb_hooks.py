@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from markupsafe import escape
@@ -18,7 +18,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from kb import build, corpus, dates, links, publication, rawhtml, settings, site_pages, sites, templating, views
+from kb import (books, build, corpus, dates, links, publication, rawhtml, settings, site_pages, sites, templating,
+                views)
 from kb.model import Article, is_archive_path
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -159,5 +160,23 @@ def _prune(items: list[Any]) -> list[Any]:
                     title = settings.page_title(Path(child.file.abs_src_path))
                     if title:
                         item.title = title
+            index = next((c for c in item.children if isinstance(c, Page) and c.file.name == "index"), None)
+            if index is not None and index.file.abs_src_path:  # the book's own order, if its index gives one
+                folder = PurePosixPath(index.file.src_uri).parent
+                item.children = books.arrange(item.children, lambda entry: _entry_name(entry, folder),
+                                              books.order_of(Path(index.file.abs_src_path)))
         kept.append(item)
     return kept
+
+
+def _entry_name(item: Any, folder: PurePosixPath) -> str:
+    """A navigation entry's name in its book's folder, as `order:` lists it: a file stem or a folder name."""
+    page = item
+    while isinstance(page, Section):
+        page = next((c for c in page.children if isinstance(c, (Page, Section))), None)
+    if not isinstance(page, Page):
+        return ""
+    path = PurePosixPath(page.file.src_uri)
+    if page is item:
+        return path.stem
+    return path.relative_to(folder).parts[0] if path.is_relative_to(folder) and path.parent != folder else ""

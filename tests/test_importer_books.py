@@ -76,7 +76,9 @@ def test_zip_imports_the_book_chapter_pages_and_files(zip_kb):
     # the image is listed only under the first page that uses it; the second page finds it all the same
     assert (docs / f"{RESET}-image-1.png").read_bytes() == (docs / f"{QUEUE}-image-1.png").read_bytes()
     assert (docs / f"{QUEUE}-queue-limits.csv").read_bytes() == b"queue-size,warning\n1000,yes\n"
-    assert front_matter(docs / "mail/index.md") == {"title": "Mail Servers", "tags": ["team-service desk"]}
+    assert front_matter(docs / "mail/index.md") == {
+        "title": "Mail Servers", "tags": ["team-service desk"],
+        "order": ["91.001-checking-the-mail-queue", "microsoft-365", "glossary"]}  # BookStack's order
     assert "Running the **mail servers**." in (docs / "mail/index.md").read_text(encoding="utf-8")
     assert front_matter(docs / "mail/microsoft-365/index.md")["title"] == "Microsoft 365"
     assert front_matter(docs / f"{QUEUE}.md")["tags"] == ["exchange", "priority-high"]
@@ -134,6 +136,17 @@ def test_built_pages_keep_tables_callouts_details_code_and_lists(zip_site):
     assert [li.get_text(strip=True) for li in nested] == ["in messages", "in megabytes"]
     merged = content(page(zip_site, FORWARD)).select_one("td[colspan='2']")
     assert merged is not None and merged.get_text(strip=True) == "Bank holidays: nobody"
+
+
+@pytest.mark.slow
+def test_navigation_keeps_bookstacks_order(zip_site):
+    """Chapters and pages interleave by BookStack's priority (the index's `order:`), not by file name."""
+    nav = page(zip_site, "mail").select_one("nav.md-nav--primary")
+    book = next(item for item in nav.select("li.md-nav__item--nested")
+                if item.find(class_="md-nav__link").get_text(strip=True) == "Mail Servers")
+    labels = [a.get_text(" ", strip=True) for a in book.select(":scope > nav > ul > li > a.md-nav__link, "
+                                                               ":scope > nav > ul > li > label.md-nav__link")]
+    assert [label for label in labels if label] == ["91.001 Checking the mail queue", "Microsoft 365", "Glossary"]
 
 
 @pytest.mark.slow
@@ -309,7 +322,8 @@ def test_chapter_zip_with_a_markdown_editor_page(tmp_path):
     result = run_kb(project, "import", str(tmp_path / "chapter.zip"), "--book", "mail")
     assert result.returncode == 0, result.stderr
     folder = project / "docs" / "mail" / "edge-cases"
-    assert front_matter(folder / "index.md") == {"title": "Edge Cases", "tags": ["edge"]}
+    assert front_matter(folder / "index.md") == {
+        "title": "Edge Cases", "tags": ["edge"], "order": ["94.001-written-in-html", "94.002-written-in-markdown"]}
     text = (folder / "94.002-written-in-markdown.md").read_text(encoding="utf-8")
     assert "Read [the start](94.001-written-in-html.md#where-it-starts) first." in text
     assert "![shot](94.002-written-in-markdown-image-1.png)" in text and "stale" not in text

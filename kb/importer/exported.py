@@ -65,8 +65,19 @@ class Section:
 
 @dataclass
 class Export:
-    pages: list[ExportedPage]
+    pages: list[ExportedPage] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    order: list[ExportedPage | Section] = field(default_factory=list)  # everything, in BookStack's order
+
+    def add(self, item: ExportedPage | Section) -> None:
+        (self.pages if isinstance(item, ExportedPage) else self.sections).append(item)
+        self.order.append(item)
+
+    def children(self, section: Section) -> list[ExportedPage | Section]:
+        """What a book or chapter holds, in BookStack's order: its pages, and a book's chapters."""
+        return [item for item in self.order if item is not section and (
+            (isinstance(item, ExportedPage) and item.folder == section.folder) or
+            (isinstance(item, Section) and item.kind == "chapter" and item.folder.rpartition("/")[0] == section.folder))]
 
 
 def chapter_folder(book: str, name: str) -> str:

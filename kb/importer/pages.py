@@ -97,7 +97,7 @@ def _html_pages(source: Path, content: Tag, book: str) -> Export:
     (`h1#page-N`, then the page's HTML); a page in a chapter has a `chapter-hint` before its heading."""
     if content.find("h1", id=PAGE_ID) is None:
         return Export([ExportedPage(source, content, "html", ExportFiles(), book)])
-    export = Export([])
+    export = Export()
     page: ExportedPage | None = None
     section: Section | None = None
     chapter: Section | None = None
@@ -111,17 +111,17 @@ def _html_pages(source: Path, content: Tag, book: str) -> Export:
         identifier = str(child.get("id") or "")
         if child.name == "h1" and not identifier and section is None and page is None:
             section = Section(book, text_of(child))
-            export.sections.append(section)
+            export.add(section)
         elif child.name == "h1" and CHAPTER_ID.match(identifier):
             chapter = Section(chapter_folder(book, text_of(child)), text_of(child), id=int(identifier[8:]),
                               kind="chapter")
-            export.sections.append(chapter)
+            export.add(chapter)
             page, section = None, chapter
         elif child.name == "h1" and PAGE_ID.match(identifier):
             folder = chapter.folder if hinted and chapter is not None else book
             page = ExportedPage(source, BeautifulSoup("<div></div>", "lxml").div, "html", ExportFiles(), folder,
                                 name=text_of(child), id=int(identifier[5:]), in_book=True)
-            export.pages.append(page)
+            export.add(page)
             hinted = False
         elif "page-break" in classes or (child.name == "ul" and "contents" in classes):
             continue
@@ -153,7 +153,7 @@ def _markdown_pages(source: Path, root: Tag, book: str) -> Export:
     if len(segments) <= 1 or not any(_controlled(s) for s in segments):
         set_bookstack_ids(root)
         return Export([ExportedPage(source, root, "markdown", FilesBeside(source.parent), book)])
-    export = Export([])
+    export = Export()
     folder = book
     for number, segment in enumerate(segments):
         heading = segment[0] if isinstance(segment[0], Tag) and segment[0].name == "h1" else None
@@ -163,16 +163,16 @@ def _markdown_pages(source: Path, root: Tag, book: str) -> Export:
         if not _controlled(segment) and following is not None and len(rest) <= 1 and name:
             description = rest[0] if rest else None
             if number == 0:
-                export.sections.append(Section(book, name, description))
+                export.add(Section(book, name, description))
             else:
                 folder = chapter_folder(book, name)
-                export.sections.append(Section(folder, name, description, kind="chapter"))
+                export.add(Section(folder, name, description, kind="chapter"))
             continue
         page_root = BeautifulSoup("<div></div>", "lxml").div
         for block in segment:
             page_root.append(block.extract() if isinstance(block, Tag) else NavigableString(str(block)))
         set_bookstack_ids(page_root)
-        export.pages.append(ExportedPage(source, page_root, "markdown", FilesBeside(source.parent), folder,
+        export.add(ExportedPage(source, page_root, "markdown", FilesBeside(source.parent), folder,
                                          name=name or None, in_book=True))
     if len(export.pages) == 1 and export.sections and export.sections[0].kind == "book":
         export.pages[0].in_book = False  # one page under its book's name: a page export, as the old KB gave them

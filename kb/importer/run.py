@@ -108,14 +108,14 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
     outcomes: list[Outcome] = []
     links = LinkMap()
     mapped: list[_Mapped] = []
-    sections: list[tuple[Path, Section]] = []
+    sections: list[tuple[Path, Section, list[ExportedPage | Section]]] = []  # with what each holds, in order
     for source in sources:
         try:
             export = read_zip(source, book) if is_zip(source) else read_text_export(source, book)
         except ExportError as exc:
             outcomes.append(Outcome(source, error=str(exc)))
             continue
-        sections += [(source, section) for section in export.sections]
+        sections += [(source, section, export.children(section)) for section in export.sections]
         for page in export.pages:
             outcome = Outcome(source, where=page.where)
             outcomes.append(outcome)
@@ -123,7 +123,7 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
                 mapped.append(_map(page, outcome, kb_settings, registry, audience))
             except ExportError as exc:
                 outcome.error = str(exc)
-    _register(mapped, [section for _, section in sections], links)
+    _register(mapped, [section for _, section, _ in sections], links)
     taken: dict[str, str] = {}  # numbers (and paths) imported in this run
     written_authors: set[str] = set(kb.authors)
     report = progress or (_stderr_progress() if len(mapped) >= 50 else None)
@@ -137,8 +137,8 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
             outcome.error = str(exc)
             continue
         outcome.draft = draft
-        if draft.book_title and not any(s.folder == item.page.folder for _, s in sections):
-            sections.append((item.page.source, Section(item.page.folder, draft.book_title)))
+        if draft.book_title and not any(s.folder == item.page.folder for _, s, _ in sections):
+            sections.append((item.page.source, Section(item.page.folder, draft.book_title), []))
         refusal = _place(draft, outcome, kb, docs, book, force, taken)
         if refusal is not None:
             outcome.error = refusal
@@ -159,7 +159,7 @@ def import_exports(sources: Iterable[Path], kb_settings: settings.Settings, book
         outcome.written = True
     if report is not None and mapped:
         report(len(mapped), 0)  # done: the line is closed
-    outcomes += _sections(sections, docs, force, dry_run)
+    outcomes += _sections(sections, {id(item.page): item.outcome for item in mapped}, docs, force, dry_run)
     return outcomes
 
 
@@ -294,15 +294,24 @@ def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> st
     return ("\n## Attachments\n\n" + "\n".join(lines) + "\n") if lines else ""
 
 
-def _sections(sections: list[tuple[Path, Section]], docs: Path, force: bool, dry_run: bool) -> list[Outcome]:
-    """Each book's and chapter's index page: written when missing, updated in place with --force (and only
-    when it changes); an index already there is otherwise left as its authors wrote it."""
+def _sections(sections: list[tuple[Path, Section, list[ExportedPage | Section]]], pages: dict[int, Outcome],
+              docs: Path, force: bool, dry_run: bool) -> list[Outcome]:
+    """Each book's and chapter's index page, with BookStack's order of what it holds as `order:` (kb.books:
+    navigation follows it): written when missing, updated in place with --force (and only when it changes);
+    an index already there is otherwise left as its authors wrote it."""
     outcomes = []
-    for source, section in {s.folder: (source, s) for source, s in sections}.values():
+    for source, section, children in {s.folder: (source, s, c) for source, s, c in sections}.values():
         rel = f"{section.folder}/index.md"
         outcome = Outcome(source, where=f"{source} [{section.title}]")
         description = section_markdown(section.description) if section.description is not None else None
-        text = render_index(section.title, description, section.tags).decode("utf-8")
+        order = []
+        for child in children:
+            imported = pages.get(id(child))
+            if isinstance(child, Section):
+                order.append(child.folder.rpartition("/")[2])
+            elif imported is not None and imported.error is None and imported.draft is not None:
+                order.append(Path(imported.draft.rel).stem)
+        text = render_index(section.title, description, section.tags, order).decode("utf-8")
         outcome.draft = Draft(source, rel, text, "", "", f"{section.kind} index")
         try:
             index = inside(docs, rel)

@@ -97,10 +97,12 @@ def render_page(title: str, tags: list[str], body: str) -> str:
     return "\n".join([*lines, "---", "", f"# {escape_text(title)}", "", body.strip(), ""])
 
 
-def render_index(title: str, description: str | None, tags: list[str] = ()) -> bytes:
-    """A book's or chapter's index.md: its title, its tags, and the description BookStack gave it."""
+def render_index(title: str, description: str | None, tags: list[str] = (), order: list[str] = ()) -> bytes:
+    """A book's or chapter's index.md: its title, its tags, the order of its entries (kb.books), and the
+    description BookStack gave it."""
     tag_line = ("tags: [" + ", ".join(yaml_scalar(t, flow=True) for t in tags) + "]\n") if tags else ""
-    text = f"---\ntitle: {yaml_scalar(title)}\n{tag_line}---\n\n# {escape_text(title)}\n"
+    order_line = ("order: [" + ", ".join(yaml_scalar(o, flow=True) for o in order) + "]\n") if order else ""
+    text = f"---\ntitle: {yaml_scalar(title)}\n{tag_line}{order_line}---\n\n# {escape_text(title)}\n"
     if description:
         text += f"\n{description.strip()}\n"
     return text.encode("utf-8")

@@ -112,20 +112,20 @@ def read_zip(source: Path, book: str) -> Export:
     images = {int(image["id"]): str(image.get("file", "")) for page in _all_pages(data)
               for image in _list(page, "images") if isinstance(image, dict) and _int(image.get("id")) is not None}
     files = ZipFiles(archive, images)
-    export = Export([])
+    export = Export()
     item = data[kinds[0]]
     if kinds[0] == "book":
-        export.sections.append(_section(item, book, "book"))
+        export.add(_section(item, book, "book"))
         for child in sorted([*_list(item, "pages"), *_list(item, "chapters")],
                             key=lambda c: _int(c.get("priority")) or 0):  # ZipExportBook::children
             if "pages" in child:  # a chapter
                 _chapter(export, child, book, files, source)
             else:
-                export.pages.append(_page(child, book, files, source))
+                export.add(_page(child, book, files, source))
     elif kinds[0] == "chapter":
         _chapter(export, item, book, files, source)
     else:
-        export.pages.append(_page(item, book, files, source, in_book=False))
+        export.add(_page(item, book, files, source, in_book=False))
     return export
 
 
@@ -134,9 +134,9 @@ def read_zip(source: Path, book: str) -> Export:
 
 def _chapter(export: Export, chapter: dict[str, Any], book: str, files: ZipFiles, source: Path) -> None:
     section = _section(chapter, chapter_folder(book, str(chapter.get("name") or "chapter")), "chapter")
-    export.sections.append(section)
+    export.add(section)
     for page in _list(chapter, "pages"):
-        export.pages.append(_page(page, section.folder, files, source))
+        export.add(_page(page, section.folder, files, source))
 
 
 def _section(item: dict[str, Any], folder: str, kind: str) -> Section:

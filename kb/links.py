@@ -18,6 +18,7 @@ _INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]*>|[^)\s]+)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
+_HTML_LINK = re.compile(r"<(?:a|area)\s", re.IGNORECASE)
 _KB_ADDRESS = re.compile(r"^(kb/[^/]+)(?:/|$)")  # /kb/<number>/, every article's short address
 
 
@@ -64,6 +65,8 @@ def linked_pages(markdown: str, path: str, directory_urls: bool = True) -> Itera
         return target
 
     _rewrite(markdown, note)
+    if not _HTML_LINK.search(markdown):  # no raw-HTML link: parse nothing (most articles)
+        return iter(found)
     addresses = _Addresses()
     addresses.feed(_outside_code(markdown))
     addresses.close()

@@ -116,6 +116,7 @@ def test_real_export_author_matched_not_duplicated(real_kb):
     assert (project / "docs" / "authors.yml").read_bytes() == (ROOT / "docs" / "authors.yml").read_bytes()
 
 
+@pytest.mark.slow  # builds a whole site
 def test_imported_kb_passes_check_and_builds(real_kb, tmp_path):
     project, _ = real_kb
     checked = run_kb(project, "check", "--strict")
@@ -201,6 +202,7 @@ def test_html_export_reports_what_it_could_not_map(html_kb):
             ) in lines
 
 
+@pytest.mark.slow  # builds a whole site
 def test_html_export_builds_with_admonition_image_and_code(html_kb, tmp_path):
     project, _ = html_kb
     built = run_mkdocs(project, tmp_path / "site")

@@ -368,3 +368,12 @@ def test_a_level_one_heading_inside_the_document_does_not_split_the_page(tmp_pat
     body = (project / "docs" / f"{QUEUE}.md").read_text(encoding="utf-8")
     assert "# What the numbers mean\n\n| Queue size | What to do |" in body and "## Attachments" not in body
     assert "The limits are in" in body
+
+
+def test_committed_fixtures_are_what_the_generator_writes(tmp_path):
+    """The exports are BookStack's format as make_fixtures.py builds it, never edited by hand."""
+    module = fixture_module()
+    module.HERE = tmp_path
+    module.main()
+    for name in ("book-export.zip", "book-export.html", "book-export.md", "90.101-markdown-page-export.md"):
+        assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name

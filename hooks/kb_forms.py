@@ -39,7 +39,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-    """Pages with a form load its script and stylesheet (overrides/main.html); no other page does."""
+    """Pages with a form load its script (overrides/main.html), which loads its stylesheet; no other page does."""
     context["kb_has_form"] = forms.BLOCK_MARK in (page.markdown or "") and bool(forms.find_forms(page.markdown))
     return context
 

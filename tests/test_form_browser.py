@@ -236,6 +236,7 @@ def test_the_form_works_after_instant_navigation(page, site, requests_seen):
     assert params["body"] == BODY
     assert form.locator(".kb-form__fallback").is_hidden()
     assert form.locator(".kb-form__hints .kb-form__hint").count() == 1
+    assert form.evaluate("f => getComputedStyle(f).borderLeftStyle") == "solid"  # kb-form.css came along
 
 
 @pytest.mark.parametrize("state", ["with errors", "valid and long"])

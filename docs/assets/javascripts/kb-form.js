@@ -332,9 +332,25 @@ export function initForm(root) {
       ? `Email text copied. Paste it into a new email to ${form.recipient}.`
       : "Your browser did not allow copying: select the preview above and copy it.";
   });
-  app.hidden = false;
-  root.querySelector(".kb-form__fallback").hidden = true;
   update();
+  whenStyled(root, () => {
+    app.hidden = false;
+    root.querySelector(".kb-form__fallback").hidden = true;
+  });
+}
+
+/**
+ * The form's stylesheet, loaded by this script inside the form: no page waits for it before its first paint
+ * (only the script shows the form), and instant navigation, which swaps the content, carries it along.
+ * `reveal` runs once it has loaded (or failed: an unstyled form beats none).
+ */
+function whenStyled(root, reveal) {
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("../stylesheets/kb-form.css", import.meta.url).href;
+  link.addEventListener("load", reveal, { once: true });
+  link.addEventListener("error", reveal, { once: true });
+  root.prepend(link);
 }
 
 function showField(root, el, message, codes) {

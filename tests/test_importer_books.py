@@ -263,15 +263,22 @@ def test_zip_file_names_cannot_leave_the_archive_or_docs(tmp_path):
                      "images": [{"id": 5, "name": "x.png", "file": "../../secret.png", "type": "gallery"}],
                      "attachments": [{"id": 6, "name": "evil.html", "file": "evil.html"},
                                      {"id": 8, "name": "click", "link": " javascript:alert(1)"},
+                                     {"id": 9, "name": "Report.pdf", "file": "a1.pdf"},
+                                     {"id": 10, "name": "report.pdf", "file": "a2.pdf"},
                                      {"id": 7, "name": "../../../escape.pdf", "file": str(tmp_path / "secret.png")}]}}
     with zipfile.ZipFile(tmp_path / "hostile.zip", "w") as archive:
         archive.writestr("data.json", json.dumps(data))
         archive.writestr("files/evil.html", "<script>alert(1)</script>")
+        archive.writestr("files/a1.pdf", b"%PDF-1 first")
+        archive.writestr("files/a2.pdf", b"%PDF-1 second")
         archive.writestr("../../secret.png", module.PNG)
     result = run_kb(project, "import", str(tmp_path / "hostile.zip"), "--book", "zipped")
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (project / "docs" / "zipped").iterdir())
-    assert written == ["93.001-hostile-zip-page.md"], written
+    assert written == ["93.001-hostile-zip-page-report-2.pdf", "93.001-hostile-zip-page-report.pdf",
+                       "93.001-hostile-zip-page.md"], written  # two names with one slug: both kept
+    text = (project / "docs" / "zipped" / "93.001-hostile-zip-page.md").read_text(encoding="utf-8")
+    assert "(None)" not in text and "evil" in text and "(93.001-hostile-zip-page-report-2.pdf)" in text
     assert "is not a plain file name: left out" in result.stderr
     assert "evil.html' is of a kind the site would run" in result.stderr
     assert "link attachment 'click' has a javascript: target: left out" in result.stderr

@@ -233,7 +233,9 @@ def _register(mapped: list[_Mapped], sections: list[Section], links: LinkMap) ->
             if attachment.link:
                 links.attachments[attachment.id] = attachment.link
             elif attachment.data is not None:
-                links.attachments[attachment.id] = f"{page.folder}/{attachment_name(_stem(item), attachment.name)}"
+                name = _attachment_names(item).get(id(attachment))
+                if name is not None:
+                    links.attachments[attachment.id] = f"{page.folder}/{name}"
     for section in sections:
         target = Target(f"{section.folder}/index.md")
         if section.kind == "chapter":
@@ -284,7 +286,7 @@ def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> st
         if attachment.data is None:
             notes.append(f"attachment {attachment.name!r} is not in the export: left out")
             continue
-        name = attachment_name(_stem(item), attachment.name)
+        name = _attachment_names(item).get(id(attachment))
         if name is None:
             notes.append(f"attachment {attachment.name!r} is of a kind the site would run or render as a page "
                          "(HTML, SVG, script, Markdown): left out")
@@ -292,6 +294,22 @@ def _attachments(item: _Mapped, files: dict[str, bytes], notes: list[str]) -> st
         files[f"{item.page.folder}/{name}"] = attachment.data
         lines.append(f"- [{label}]({name})")
     return ("\n## Attachments\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def _attachment_names(item: _Mapped) -> dict[int, str]:
+    """The file name each attachment of the page is saved as (kinds the site would run are left out); two
+    attachments whose names make the same slug get -2, -3, …"""
+    names: dict[int, str] = {}
+    for attachment in item.page.attachments:
+        name = attachment_name(_stem(item), attachment.name) if attachment.data is not None else None
+        if name is None:
+            continue
+        base, _, extension = name.rpartition(".")
+        number = 2
+        while name in names.values():
+            name, number = f"{base}-{number}.{extension}", number + 1
+        names[id(attachment)] = name
+    return names
 
 
 def _sections(sections: list[tuple[Path, Section, list[ExportedPage | Section]]], pages: dict[int, Outcome],

@@ -56,6 +56,7 @@ def test_only_pages_with_a_form_load_its_script_and_styles(built, audience):
         assert any("kb-form.js" in s for s in sources) == has_form, path
         assert "kb-form.css" not in sheets, f"{path}: kb-form.js loads it, as it shows the form"
         assert any(s.endswith("kb-sortable.js") for s in sources) == (path == "reviews/index.html"), path
+        assert ("kb-pages.css" in sheets) == (path == "reviews/index.html"), path
         if "print.css" in sheets:
             assert sheets["print.css"] == "print", f"{path}: print styles must not block rendering"
 

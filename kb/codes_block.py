@@ -5,7 +5,7 @@
 
 The rows come from the rejection-codes data file (data/icloud-rejections.yml), the same one the ticket
 form's hints use, so the article and the form never disagree. Like `/// kb-form`, the block has no HTML of
-its own: hooks/kb_forms.py supplies `render`, which renders partials/kb/rejection-codes.html.
+its own: kb_mkdocs/forms.py supplies `render`, which renders partials/kb/rejection-codes.html.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ class RejectionCodesBlock(Block):
 
 
 def _no_renderer() -> str:
-    raise ValueError("/// kb-rejection-codes needs the site's template: list hooks/kb_forms.py in mkdocs.yml")
+    raise ValueError("/// kb-rejection-codes needs the site's template: list hooks/kb_hooks.py in mkdocs.yml")
 
 
 class RejectionCodesExtension(BlocksExtension):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.config = {"render": [_no_renderer, "callable() -> HTML; supplied by hooks/kb_forms.py"]}
+        self.config = {"render": [_no_renderer, "callable() -> HTML; supplied by kb_mkdocs/forms.py"]}
         super().__init__(*args, **kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:

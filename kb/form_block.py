@@ -8,7 +8,7 @@
     ///
 
 The block only hands its validated data to `render` (a callable the site supplies, which renders the form's
-Jinja template); it has no HTML of its own. hooks/kb_forms.py checks every block before Markdown runs, so
+Jinja template); it has no HTML of its own. The KB load (kb.corpus) checks every block before Markdown runs, so
 a wrong one is a build error naming the article rather than text silently left on the page.
 """
 
@@ -55,13 +55,13 @@ class FormBlock(Block):
 
 
 def _no_renderer(form: Form, form_id: str) -> str:
-    raise FormError("/// kb-form needs the site to supply its template: list hooks/kb_forms.py in mkdocs.yml")
+    raise FormError("/// kb-form needs the site to supply its template: list hooks/kb_hooks.py in mkdocs.yml")
 
 
 class FormBlockExtension(BlocksExtension):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # (not None: Python-Markdown reads a None default as a yes/no setting)
-        self.config = {"render": [_no_renderer, "callable(form, id_prefix) -> HTML; supplied by hooks/kb_forms.py"]}
+        self.config = {"render": [_no_renderer, "callable(form, id_prefix) -> HTML; supplied by kb_mkdocs/forms.py"]}
         super().__init__(*args, **kwargs)
 
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:

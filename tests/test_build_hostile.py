@@ -287,8 +287,8 @@ def test_the_look_ahead_never_skips_a_body_that_may_hold_script(markdown):
 
 
 def test_the_look_ahead_skips_plain_bodies_so_a_build_parses_no_page_for_nothing():
-    no_front_matter = "---\n{}\n---\n"  # what hooks/kb_hooks.py puts before an article's body for MkDocs
-    assert no_front_matter in (ROOT / "hooks" / "kb_hooks.py").read_text().replace("\\n", "\n")
+    no_front_matter = "---\n{}\n---\n"  # what the build object puts before an article's body for MkDocs
+    assert no_front_matter in (ROOT / "kb_mkdocs" / "build.py").read_text().replace("\\n", "\n")
     body = (ROOT / "docs" / "apple-icloud" / "65.043-emails-to-icloud-rejected.md").read_text().split("---\n", 2)[2]
     for markdown in (no_front_matter + body, "Q&A, AT&T and 5 < 6", "see <https://example.com/a?b=c>",
                      'JSON: `{"a": 1}`', "<https://x onclick=alert(1)> (Markdown escapes an autolink)"):

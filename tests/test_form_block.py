@@ -42,5 +42,5 @@ def test_each_block_is_rendered_by_the_site_renderer_in_place():
 
 
 def test_without_a_renderer_the_block_says_what_is_missing():
-    with pytest.raises(FormError, match="list hooks/kb_forms.py in mkdocs.yml"):
+    with pytest.raises(FormError, match="list hooks/kb_hooks.py in mkdocs.yml"):
         markdown.markdown(SOURCE, extensions=[FormBlockExtension()])

@@ -17,15 +17,14 @@ from urllib.parse import quote
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kb import scan
 from kb.problems import Problem, describe
 
 BLOCK_NAME = "kb-form"
 BLOCK_MARK = f"/// {BLOCK_NAME}"  # how a page that holds a form block is told apart cheaply
 
-# The block's opening line and its indented data, read as pymdownx.blocks reads them.
-_START = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+# A block's indented data, read as pymdownx.blocks reads it.
 _DATA_LINE = re.compile(r"^[ ]{4,}\S")
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 # An address mailto: carries as it is: no characters that would need percent-encoding.
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!$'*+/=^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
@@ -123,17 +122,8 @@ def form_problems(data: Any) -> list[tuple[str, str]]:
 def find_forms(markdown: str) -> list[FormSource]:
     """Every `/// kb-form` block of a page, outside code fences, with its line number."""
     lines = markdown.splitlines()
-    found: list[FormSource] = []
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if opener and (fence is None or opener.group(1).startswith(fence)):
-            fence = None if fence else opener.group(1)[:3]
-            continue
-        start = _START.match(line) if fence is None else None
-        if start and start.group(2).lower() == BLOCK_NAME:
-            found.append(_read_block(lines, index, start))
-    return found
+    return [_read_block(lines, index, start) for index, start in scan.block_starts(lines)
+            if start.group(2).lower() == BLOCK_NAME]
 
 
 def check_page(path: str, markdown: str) -> tuple[list[tuple[FormSource, Form]], list[Problem]]:

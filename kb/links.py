@@ -13,10 +13,11 @@ from html.parser import HTMLParser
 from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from kb import scan
+
 # [text](target "title") and ![alt](target), and reference definitions: [id]: target
 _INLINE = re.compile(r"(!?\[[^\]\n]*\]\()(<[^>\n]*>|[^)\s]+)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)[^`\n].*?\1")
 _HTML_LINK = re.compile(r"<(?:a|area)\s", re.IGNORECASE)
 _KB_ADDRESS = re.compile(r"^(kb/[^/]+)(?:/|$)")  # /kb/<number>/, every article's short address
@@ -147,30 +148,15 @@ def _outside_code(markdown: str) -> str:
     """`markdown` with fenced code blocks and inline code spans blanked, lines kept: HTML shown as code
     is no link."""
     lines = markdown.splitlines(keepends=True)
-    prose = set(_prose(lines))
+    prose = set(scan.prose_lines(lines))
     return "".join(_CODE_SPAN.sub(lambda m: " " * len(m.group()), line) if number in prose else "\n"
                    for number, line in enumerate(lines))
-
-
-def _prose(lines: list[str]) -> Iterator[int]:
-    """Indexes of the lines outside fenced code blocks."""
-    fence = None
-    for number, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        yield number
 
 
 def _rewrite(markdown: str, change: Callable[[str, int], str]) -> str:
     """`markdown` with every link target passed through change(target, line number)."""
     lines = markdown.splitlines(keepends=True)
-    for number in _prose(lines):
+    for number in scan.prose_lines(lines):
         line = _INLINE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), lines[number])
         lines[number] = _REFERENCE.sub(lambda m: m.group(1) + change(m.group(2), number + 1), line)
     return "".join(lines)

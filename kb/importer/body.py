@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from markdownify import MarkdownConverter
 
+from kb import scan
 from kb.importer.common import callout, text_of
 from kb.importer.links import LinkMap, Target
 from kb.importer.media import ExportFiles, save_images
@@ -302,18 +303,16 @@ def _tidy_markdown(text: str) -> str:
     """At most one blank line between blocks (outside code), no whitespace-only lines, and no line that the
     KB's own block syntax (`/// kb-form`, `/// kb-rejection-codes`) would read as a block."""
     out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        marker = re.match(r"\s*(`{3,}|~{3,})", line)
-        if fence is None and marker:
-            fence = marker[1]
-        elif fence is not None and marker and marker[1] == fence:
-            fence = None
-        elif fence is None and not line.strip():
+    lines = text.split("\n")
+    for line, in_code in zip(lines, scan.code_flags(lines)):
+        if in_code:
+            out.append(line)
+            continue
+        if not line.strip():
             if out and out[-1] == "":
                 continue
             line = ""
-        elif fence is None and line.lstrip().startswith("///"):
+        elif line.lstrip().startswith("///"):
             line = line.replace("///", "&#47;//", 1)
         out.append(line)
     return "\n".join(out).strip("\n") + "\n"

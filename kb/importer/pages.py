@@ -11,13 +11,14 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote_plus
 
 import markdown
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown.extensions import md_in_html
 
+from kb import scan
 from kb.importer.common import ExportError, text_of
 from kb.importer.exported import Export, ExportedPage, Section, chapter_folder
 from kb.importer.media import ExportFiles, FilesBeside
@@ -229,7 +230,7 @@ class _TagTidier(HTMLParser):
 def _tidy_tags(text: str) -> str:
     """Tidy the HTML tags outside fenced code blocks; code is left exactly as written."""
     out: list[str] = []
-    for is_code, segment in _fence_segments(text):
+    for is_code, segment in scan.segments(text):
         if is_code:
             out.append(segment)
             continue
@@ -238,26 +239,6 @@ def _tidy_tags(text: str) -> str:
         tidier.close()
         out.append("".join(tidier.out))
     return "".join(out)
-
-
-def _fence_segments(text: str) -> Iterator[tuple[bool, str]]:
-    """(is_fenced_code, text) runs of a Markdown document, split on ``` and ~~~ fence lines."""
-    buffer: list[str] = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        mark = line.lstrip()[:3]
-        if fence is None and mark in ("```", "~~~"):
-            if buffer:
-                yield False, "".join(buffer)
-            buffer, fence = [line], mark
-        elif fence is not None and line.strip().startswith(fence):
-            buffer.append(line)
-            yield True, "".join(buffer)
-            buffer, fence = [], None
-        else:
-            buffer.append(line)
-    if buffer:
-        yield fence is not None, "".join(buffer)
 
 
 class _MarkdownEverywhereExtractor(md_in_html.HTMLExtractorExtra):

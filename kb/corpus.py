@@ -15,6 +15,7 @@ from kb.model import Article, Author, article_path_of_archive, version_key
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
 from kb.settings import Settings
+from kb.validation import author_message
 
 AUTHORS_FILE = "authors.yml"
 
@@ -133,7 +134,8 @@ def read_authors(docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
         except ValidationError as exc:
             for error in exc.errors():
                 where = ".".join([str(key), *map(str, error["loc"])])
-                problems.append(Problem(rel, line, where, error["msg"], value=error.get("input")))
+                problems.append(Problem(rel, line, where, author_message(error, list(Author.model_fields)),
+                                        value=error.get("input")))
     return authors, problems
 
 

@@ -6,7 +6,6 @@ into a mailto: link. Everything here is checked at build time so a broken form n
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kb import scan
 from kb.problems import Problem, describe
+from kb.validation import author_message, dotted
 
 BLOCK_NAME = "kb-form"
 BLOCK_MARK = f"/// {BLOCK_NAME}"  # how a page that holds a form block is told apart cheaply
@@ -181,21 +181,14 @@ def _read_block(lines: list[str], index: int, start: re.Match[str]) -> FormSourc
 def _translate(error: dict[str, Any]) -> tuple[str, str]:
     """A pydantic error as a message an author can act on."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
-    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".") or BLOCK_NAME
+    field = dotted(loc) or BLOCK_NAME
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        known = list((FormField if "fields" in loc[:-1] else Form).model_fields)
-        hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        return field, f"unknown key {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                  f" (known: {', '.join(known)})")
-    if kind == "missing":
-        return field, "is required"
+        return field, author_message(error, list((FormField if "fields" in loc[:-1] else Form).model_fields))
     if kind == "enum":
         return field, f"unknown field kind {describe(value)} (known: {', '.join(k.value for k in FieldKind)})"
     if kind == "string_pattern_mismatch" and name == "recipient":
         return field, f"{describe(value)} is not an email address a mailto: link can carry"
-    if kind == "string_too_short":
-        return field, "must not be empty"
     if kind == "too_short":
         return field, "must list at least one field"
     if kind == "bool_parsing" or kind == "bool_type":
@@ -206,7 +199,7 @@ def _translate(error: dict[str, Any]) -> tuple[str, str]:
         return field, "must be a mapping of keys (label, kind, required, help)"
     if kind == "list_type":
         return field, "must be a list of fields, each starting with '- label:'"
-    return field, str(error["msg"])
+    return field, author_message(error)
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kb.validation import author_message
+
 NOT_A_BLOCK = "Not a block: no ticket needed"
 A_BLOCK = "A block: open a deliverability ticket"
 
@@ -114,13 +116,8 @@ def recognise(rejections: list[Rejection], text: str) -> list[Rejection]:
 
 def _describe(error: dict[str, Any]) -> str:
     field = ".".join(str(part) for part in error["loc"])
-    kind = error["type"]
-    if kind == "missing":
-        return f"{field}: is required"
-    if kind == "extra_forbidden":
-        known = ", ".join(Rejection.model_fields)
-        return f"{field}: unknown key (known: {known})"
-    if kind == "enum":
-        return f"{field}: {error.get('input')!r} is not one of {', '.join(k.value for k in RejectionKind)}"
-    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "enum":
+        message = f"{error.get('input')!r} is not one of {', '.join(k.value for k in RejectionKind)}"
+    else:
+        message = author_message(error, list(Rejection.model_fields))
     return f"{field}: {message}" if field else message

@@ -6,7 +6,6 @@ another, to the policy, to today or to the rest of the KB is here.
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from typing import Any, Iterable, Iterator
 
@@ -18,6 +17,7 @@ from kb.model import TEXT_CONTROL, Article, ArticleMeta, Author, ChangeRow, Docu
 from kb.policy import Policy
 from kb.problems import Problem, Severity, describe
 from kb.review import ReviewState, review_status
+from kb.validation import author_message, meant_key
 
 REQUIRED_WHEN_CURRENT = ("approval", "approval_date", "review_date")
 DC_KEYS = tuple(DocumentControl.model_fields)
@@ -59,8 +59,8 @@ def _typecheck(article: Article) -> Iterator[Problem]:
         failed: set[tuple[Any, ...]] = set()
         errors = exc.errors()
         # a misspelt key already says "did you mean 'abstract'?": not "abstract is required" too
-        meant = {tuple(e["loc"][:-1]) + (m,) for e in errors if e["type"] == "extra_forbidden"
-                 for m in difflib.get_close_matches(str(e["loc"][-1]), _known_keys(tuple(e["loc"])), n=1, cutoff=0.6)}
+        meant = {tuple(e["loc"][:-1]) + (meant_key(str(e["loc"][-1]), _known_keys(tuple(e["loc"]))),)
+                 for e in errors if e["type"] == "extra_forbidden"}
         for error in errors:
             loc = tuple(error["loc"])
             failed.add(loc[:2])
@@ -98,17 +98,12 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     """A pydantic error as a message an author can act on."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     name = loc[-1] if loc else ""
+    if kind == "extra_forbidden" and name == "title" and len(loc) == 1:
+        return _problem(article, loc, "unknown key: the title is made from document_control number and name", name)
     if kind == "extra_forbidden":
-        known = _known_keys(loc)
-        hint = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-        if name == "title" and len(loc) == 1:
-            message = "unknown key: the title is made from document_control number and name"
-        else:
-            message = f"unknown key {name!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                  f" (known: {', '.join(known)})")
-        return _problem(article, loc, message, name)
+        return _problem(article, loc, author_message(error, _known_keys(loc)), name)
     if kind == "missing":
-        return _problem(article, loc, "is required")
+        return _problem(article, loc, author_message(error))
     if kind == "string_type":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return _problem(article, loc, f"is the number {value!r} in YAML, not text: put it in quotes, as "
@@ -131,7 +126,7 @@ def _translate(article: Article, error: dict[str, Any]) -> Problem:
     if kind == "string_pattern_mismatch":
         return _problem(article, loc, f"{describe(value)} is not MAJOR.MINOR: write it like \"1.0\"", value)
     if kind == "string_too_short":
-        return _problem(article, loc, "must not be empty", value)
+        return _problem(article, loc, author_message(error), value)
     if kind == "string_too_long":
         limit = error.get("ctx", {}).get("max_length")
         return _problem(article, loc, f"is {len(value):,} characters long: the limit is {limit:,}; shorten it "
@@ -239,8 +234,8 @@ def _rules(article: Article, policy: Policy, today: date, authors: dict[str, Aut
 
 
 def _unknown_author(key: str, authors: dict[str, Author]) -> str:
-    hint = difflib.get_close_matches(key, list(authors), n=1, cutoff=0.6)
-    return f"{key!r} is not in docs/authors.yml" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    hint = meant_key(key, list(authors))
+    return f"{key!r} is not in docs/authors.yml" + (f"; did you mean {hint!r}?" if hint else "")
 
 
 def check_page_strings(path: str, fm: FrontMatter) -> list[Problem]:

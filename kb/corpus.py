@@ -11,7 +11,7 @@ from typing import Iterator
 from pydantic import ValidationError
 
 from kb import boundary, forms, frontmatter, interrupted, links, rawhtml, rules
-from kb.model import Article, Author, article_path_of_archive, version_key
+from kb.model import Article, Author, article_path_of_archive, in_version_order
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
 from kb.settings import Settings
@@ -42,8 +42,7 @@ class KnowledgeBase:
                     self._archives.setdefault(article_path_of_archive(a.path), []).append(a)
             elif a.number is not None:
                 self._numbers.setdefault(a.number, a)
-        for found in self._archives.values():
-            found.sort(key=lambda a: version_key(a.fields["version"]))
+        self._archives = {path: in_version_order(found) for path, found in self._archives.items()}
 
     @property
     def errors(self) -> list[Problem]:

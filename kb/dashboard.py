@@ -16,7 +16,7 @@ import click
 from kb import publication, site_pages, versions
 from kb.commands import config_option, open_kb, site_option
 from kb.corpus import KnowledgeBase
-from kb.model import Article
+from kb.model import Article, version_key
 from kb.review import ReviewState
 from kb.terminal import json_text, printable
 
@@ -53,9 +53,21 @@ class ReviewRow:
 
     @property
     def version_sort(self) -> str:
-        """A key that sorts versions as numbers (1.9 before 1.10) when compared as text."""
-        major, _, minor = self.version.partition(".")
-        return f"{int(major or 0):06d}.{int(minor or 0):06d}" if (major + minor).isdigit() else self.version
+        """The version key as text, for the dashboard's sortable column (1.9 before 1.10)."""
+        try:
+            major, minor = version_key(self.version)
+        except ValueError:
+            return self.version
+        return f"{major:06d}.{minor:06d}"
+
+    @property
+    def when(self) -> str:
+        """'12 days overdue', 'due today' or '30 days left': how the home page and `kb reviews` say it."""
+        if self.days_left is None:
+            return ""
+        if self.days_left < 0:
+            return f"{-self.days_left} days overdue"
+        return "due today" if self.days_left == 0 else f"{self.days_left} days left"
 
     def as_json(self) -> dict[str, Any]:
         return {"number": self.number, "name": self.name, "version": self.version, "status": self.status,
@@ -191,10 +203,8 @@ def reviews_command(config_file: str, due_within: int | None, fmt: str, site: st
         if not rows:
             click.echo("Nothing is due for review.")
         for r in rows:
-            when = (f"{-r.days_left} days overdue" if r.days_left < 0 else
-                    "due today" if r.days_left == 0 else f"{r.days_left} days left")
             lines = [f"{r.state.upper():8} {r.number}  v{r.version}  {r.name}",  # each line escaped: no forged rows
-                     f"         review by {fmt_date(r.review_date)} ({when}); "
+                     f"         review by {fmt_date(r.review_date)} ({r.when}); "
                      f"owner {r.owner} <{r.owner_email or 'no email in authors.yml'}>"]
             click.echo("\n".join(printable(line) for line in lines + ([f"         {r.url}"] if r.url else [])))
         within = f" within {due_within} days" if due_within is not None else ""

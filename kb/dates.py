@@ -25,14 +25,21 @@ def today() -> date:
     value = os.environ.get("KB_TODAY", "").strip()
     if not value:
         return datetime.now(timezone.utc).date()
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise DateSettingError(f"KB_TODAY={value!r} is not a date: write it as YYYY-MM-DD") from None
+    day = parse_iso_date(value)
+    if day is None:
+        raise DateSettingError(f"KB_TODAY={value!r} is not a date: write it as YYYY-MM-DD")
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise DateSettingError(f"KB_TODAY={value!r} is outside the dates the KB accepts "
                                f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})")
     return day
+
+
+def parse_iso_date(text: str) -> date | None:
+    """2025-02-26 as a date, or None: what KB_TODAY and an imported page's dates are read with."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def parse_house_date(text: str) -> date | None:

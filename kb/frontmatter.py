@@ -58,11 +58,16 @@ class FrontMatter:
 
     def line_of(self, *path: Any) -> int | None:
         """The line of the deepest known key on `path`."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
+        return line_of(self.lines, path)
+
+
+def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
+    """The line of the deepest key on `path` that `lines` knows."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
 
 
 def has_front_matter(text: str) -> bool:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterable, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from kb import frontmatter
 from kb.dates import EARLIEST_DATE, LATEST_DATE
 
 Status = Literal["draft", "current", "superseded", "withdrawn"]
@@ -105,6 +106,11 @@ def version_key(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
+def in_version_order(articles: Iterable[Article], newest_first: bool = False) -> list[Article]:
+    """Versions of one document, oldest first (1.9 before 1.10); one without a valid version counts as 0.0."""
+    return sorted(articles, key=lambda a: version_key(a.fields.get("version") or "0.0"), reverse=newest_first)
+
+
 @dataclass
 class Article:
     """One controlled document as read from disk: its records (where valid) and where each key stands."""
@@ -147,11 +153,8 @@ class Article:
         return self.fields.get("audience", "internal")
 
     def line_of(self, *path: Any) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return 1
+        """The line of the deepest known key on `path`; the first line when none is known."""
+        return frontmatter.line_of(self.lines, path) or 1
 
 
 def is_archive_path(path: str) -> bool:

@@ -25,7 +25,7 @@ import yaml
 from kb import atomic, forms, interrupted, links
 from kb.corpus import KnowledgeBase
 from kb.editing import FrontMatterEditor
-from kb.model import Article, version_key
+from kb.model import Article, in_version_order, version_key
 
 # pymdownx blocks (`/// name | argument` ... `///`) and code fences, as kb.forms reads them
 _BLOCK_START = re.compile(r"^[ ]{0,3}(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
@@ -240,8 +240,7 @@ def previous_version(kb: KnowledgeBase, page: Article) -> Article | None:
     owner = page if not page.is_archive else kb.by_path(page.path.rsplit("/", 1)[0] + ".md")
     if owner is None:
         return None
-    chain = [*kb.archives_of(owner), owner]
-    chain.sort(key=lambda a: version_key(a.fields.get("version", "0.0")))
+    chain = in_version_order([*kb.archives_of(owner), owner])
     for index, candidate in enumerate(chain):
         if candidate is page:
             return chain[index - 1] if index > 0 else None

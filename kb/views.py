@@ -11,7 +11,7 @@ from typing import Any
 from kb import versions
 from kb.corpus import KnowledgeBase
 from kb.dashboard import in_force
-from kb.model import Article, article_path_of_archive, version_key
+from kb.model import Article, article_path_of_archive, in_version_order
 from kb import publication, site_pages
 from kb.publication import served
 from kb.review import ReviewState
@@ -85,7 +85,7 @@ def versions_view(kb: KnowledgeBase, article: Article, audience: str) -> list[di
         pages = [a for a in pages if a is not owner]
     rows_by_version = {row.version: row for row in owner.changes if row is not None}
     out = []
-    for page in sorted(pages, key=lambda a: version_key(a.fields.get("version", "0.0")), reverse=True):
+    for page in in_version_order(pages, newest_first=True):
         version = page.fields.get("version", "")
         row = rows_by_version.get(version)
         on_date = page.fields.get("approval_date") or (row.date if row else None)

@@ -252,11 +252,8 @@ def change_control(page: ControlledPage, registry: Registry, notes: list[str], c
 
 def _date(text: str, where: str, notes: list[str]) -> date | str:
     text = text.strip()
-    parsed = dates.parse_house_date(text)
+    parsed = dates.parse_house_date(text) or dates.parse_iso_date(text)
     if parsed is None:
-        try:
-            parsed = date.fromisoformat(text)
-        except ValueError:
-            notes.append(f"{where} {text!r} is not a date (like 26-FEB-2025); kept as written")
-            return text
+        notes.append(f"{where} {text!r} is not a date (like 26-FEB-2025); kept as written")
+        return text
     return parsed

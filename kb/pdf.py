@@ -20,22 +20,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
+from kb.pdf_job import PDF_OPTIONS, Job, RenderContext, digest_file
+
 PDF_DIR = "pdf"  # PDFs live in the site under /pdf/<number>-v<version>.pdf
-# Tagged to PDF/UA-1, so screen readers get headings, tables, lists, links, language and title (README: PDFs).
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
 class PdfSettingError(ValueError):
     """KB_PDF set to something that is not on or off."""
-
-
-@dataclass(frozen=True)
-class Job:
-    """One article to print: its finished HTML document and where the PDF goes."""
-    source: str      # docs path of the article, for messages
-    html: str
-    target: Path
-    base_url: str    # the page's address on the site: relative links become live links to it
 
 
 @dataclass(frozen=True)
@@ -45,14 +36,6 @@ class Outcome:
     error: str | None = None
     loaded: dict[str, str] = field(default_factory=dict)  # local files the render read, with their digests
     warnings: list[str] = field(default_factory=list)  # addresses the PDF was refused, rendered without
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    """What every render of a build shares."""
-    css: str
-    site_dir: str
-    site_url: str  # pages' addresses under it are read from site_dir
 
 
 @dataclass
@@ -244,13 +227,6 @@ class _WordBreaker(HTMLParser):
 
     def unknown_decl(self, data: str) -> None:
         self.out.append(f"<![{data}]>")
-
-
-def digest_file(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 class _Cache:

@@ -17,7 +17,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from kb.pdf import PDF_OPTIONS, Job, RenderContext, digest_file
+from kb.pdf_job import PDF_OPTIONS, Job, RenderContext, digest_file
 
 # WeasyPrint only logs these, and renders on without the image, font or stylesheet: for a controlled copy
 # that is a failure.

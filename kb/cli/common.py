@@ -1,4 +1,4 @@
-"""What every `kb` command shares: the --config-file option, and opening the KB it names with clear errors."""
+"""What every `kb` command shares: the --config-file and --site options, and opening the KB with clear errors."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The `kb` command: the KB's rules without building the site."""
+"""`kb list`, `kb check`, `kb schema`, `kb revise` and `kb approve`: the articles, their problems, their versions."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from typing import Any
@@ -10,43 +9,11 @@ from typing import Any
 import click
 
 from kb import site_pages, versions
+from kb.cli.common import config_option, open_kb, site_option
 from kb.terminal import echo, json_text, printable
-from kb.commands import config_option, open_kb, site_option
 
 
-class _Commands(click.Group):
-    """Commands from heavy modules (`lazy`: name -> "module:attribute") load only when they run, so that
-    `kb check` does not wait for an HTML parser to import."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy: dict[str, str] = {}
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name in self.lazy and name not in self.commands:
-            module, _, attribute = self.lazy[name].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attribute), name)
-        return super().get_command(ctx, name)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        """A file that cannot be read or written (a read-only docs/, a full disk) is an error message, not a
-        traceback."""
-        try:
-            return super().invoke(ctx)
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(printable(f"{where}{exc.strerror or exc}")) from None
-
-
-@click.group(cls=_Commands)
-def main() -> None:
-    """Controlled-document knowledge base: check, list, revise and approve articles."""
-
-
-@main.command("list")
+@click.command("list")
 @config_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @site_option
@@ -68,7 +35,7 @@ def list_articles(config_file: str, fmt: str, site: str) -> None:
            ["Number", "Name", "Version", "Status", "Review date", "Link"])
 
 
-@main.command()
+@click.command()
 @config_option
 @click.option("--strict", is_flag=True, help="Fail on warnings (an overdue review) too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -88,7 +55,7 @@ def check(config_file: str, strict: bool, fmt: str) -> None:
     sys.exit(1 if failed else 0)
 
 
-@main.command()
+@click.command()
 def schema() -> None:
     """The JSON Schema of an article's front matter, for editors."""
     from kb.schema import front_matter_schema
@@ -96,7 +63,7 @@ def schema() -> None:
     click.echo(json.dumps(front_matter_schema(), indent=2))
 
 
-@main.command()
+@click.command()
 @config_option
 @click.argument("number")
 @click.option("--change", required=True, help="What changes in the new version (its change-control row).")
@@ -111,7 +78,7 @@ def revise(config_file: str, number: str, change: str, author: str) -> None:
          f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}")
 
 
-@main.command()
+@click.command()
 @config_option
 @click.argument("number")
 @click.option("--by", "by", required=True, help="Who approves (shown as Approval).")
@@ -143,7 +110,6 @@ def _apply(plan: Any) -> list[versions.Write]:
     return writes
 
 
-
 def _iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else ""
 
@@ -154,10 +120,3 @@ def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> N
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
     for row in cells:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-
-
-
-
-# Commands that live beside the core module they drive register themselves below, one line each.
-main.lazy["import"] = "kb.importer:import_command"  # BeautifulSoup and markdownify: a fifth of a second to import
-from kb.dashboard import reviews_command; main.add_command(reviews_command)  # noqa: E402

@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 
 from kb import corpus, site_pages
-from kb.commands import config_option, open_settings, site_option
+from kb.cli.common import config_option, open_settings, site_option
 from kb.corpus import AUTHORS_FILE
 from kb.importer.media import IMAGE_EXTENSIONS
 from kb.importer.run import import_exports
 from kb.importer.writing import BOOK_RE
 from kb.terminal import echo, echo_lines
-
 
 
 @click.command("import")

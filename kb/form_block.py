@@ -7,9 +7,11 @@
           - {label: Company name, kind: text, required: true}
     ///
 
-The block only hands its validated data to `render` (a callable the site supplies, which renders the form's
-Jinja template); it has no HTML of its own. The KB load (kb.corpus) checks every block before Markdown runs, so
-a wrong one is a build error naming the article rather than text silently left on the page.
+The block takes its options loosely typed, validates them with kb.forms.parse_form, and hands the form to
+`render` (a callable kb_mkdocs/forms.py supplies, which renders the form's Jinja template); it has no HTML of
+its own. A wrong block never gets this far: loading the KB (kb.corpus, for `kb check` and every build) runs
+kb.forms.check_page on each page first, so it is an error naming the article and line, not text silently left
+on the page.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""Email forms authored in Markdown (`/// kb-form` blocks): their data model, its validation, and finding them.
+"""Email forms authored in Markdown (`/// kb-form` blocks): their data model and its validation, finding the
+blocks of a page (outside code, by kb.scan) and checking each into `Problem`s, and the mailto: link.
 
-An author declares the recipient, the subject and the fields; the page's script turns what the reader types
-into a mailto: link. Everything here is checked at build time so a broken form never reaches a reader.
+An author declares the recipient, the subject and the fields; the page's script (kb-form.js) turns what the
+reader types into a mailto: link. Loading the KB runs `check_page` on every page, so `kb check` and every
+build report a broken form with its article and line before Markdown renders it; kb.form_block renders the
+valid ones.
 """
 
 from __future__ import annotations

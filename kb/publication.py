@@ -45,10 +45,6 @@ def served(kb: KnowledgeBase, article: Article, audience: str) -> Article | None
     return latest_approved(kb, article)
 
 
-def is_published(kb: KnowledgeBase, article: Article, audience: str) -> bool:
-    return served(kb, article, audience) is not None
-
-
 def url_of(path: str, directory_urls: bool = True) -> str:
     """The site-root URL MkDocs gives a docs path: a/b.md -> a/b/ (a/b.html without directory URLs),
     a/index.md -> a/."""

@@ -70,9 +70,6 @@ class Rejection(BaseModel):
     def verdict(self) -> str:
         return A_BLOCK if self.needs_ticket else NOT_A_BLOCK
 
-    def matches(self, text: str) -> bool:
-        return re.search(self.pattern, text, re.IGNORECASE) is not None
-
     def as_hint(self) -> dict[str, Any]:
         """What the form's script needs to recognise and explain this message (embedded as JSON)."""
         return {"code": self.code, "pattern": self.pattern, "kind": self.kind.value, "meaning": self.meaning,
@@ -104,11 +101,6 @@ def load_rejections(path: str | Path) -> list[Rejection]:
     if problems:
         raise RejectionsError("\n".join(problems))
     return found
-
-
-def recognise(rejections: list[Rejection], text: str) -> list[Rejection]:
-    """The known messages found in pasted SMTP errors, in file order."""
-    return [r for r in rejections if r.matches(text)]
 
 
 # Helper functions

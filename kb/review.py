@@ -21,10 +21,6 @@ class ReviewStatus:
     days_left: int
     review_date: date
 
-    @property
-    def label(self) -> str:
-        return {"ok": "OK", "due": "Review due", "overdue": "Review overdue"}[self.state.value]
-
 
 def review_status(review_date: date, today: date, policy: Policy) -> ReviewStatus:
     """today > review_date is overdue; today > review_date − warning window is due."""

@@ -38,7 +38,6 @@ class Settings:
     policy: Policy = field(default_factory=Policy)
     contact: dict[str, Any] = field(default_factory=dict)
     rejection_codes: Path | None = None
-    raw_kb: dict[str, Any] = field(default_factory=dict)
     directory_urls: bool = True  # MkDocs' use_directory_urls (the offline copy turns it off)
 
 
@@ -64,7 +63,6 @@ def from_mapping(config: dict[str, Any], root: Path) -> Settings:
         policy=policy,
         contact=kb.get("contact") or {},
         rejection_codes=(root / codes) if codes else None,
-        raw_kb=kb,
         directory_urls=config.get("use_directory_urls", True) is not False,
     )
 

@@ -383,7 +383,7 @@ def test_withheld_names_what_the_hub_leaves_out(tmp_path):
     root = published_only_what_public_pages_use(tmp_path)
     kb = corpus.load(settings.load(root / "mkdocs.yml"), date(2026, 11, 26))
     paths = [p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*") if p.is_file()]
-    paths = [p for p in paths if kb.by_path(p) is None or publication.is_published(kb, kb.by_path(p), "public")]
+    paths = [p for p in paths if kb.by_path(p) is None or publication.served(kb, kb.by_path(p), "public") is not None]
     assert publication.withheld(kb, "internal", paths) == set()
     assert publication.withheld(kb, "public", paths, ["staff/photo.png"]) == {
         "authors.yml", "open/internal-only.png", "open/draft-only.png", "staff/index.md", "staff/howto.md"}

@@ -59,6 +59,10 @@ class KnowledgeBase:
         """The article (not an archived version) with this number."""
         return self._numbers.get(number)
 
+    def article_of(self, version: Article) -> Article | None:
+        """The article an archived version belongs to (None when there is none); an article is its own."""
+        return self._paths.get(article_path_of_archive(version.path)) if version.is_archive else version
+
     def archives_of(self, article: Article) -> list[Article]:
         """Archived versions of `article`, oldest first."""
         return list(self._archives.get(article.path, ()))
@@ -144,7 +148,7 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
     for archive in kb.articles:
         if not archive.is_archive:
             continue
-        owner = kb.by_path(article_path_of_archive(archive.path))
+        owner = kb.article_of(archive)
         loc = ("document_control", "version")
         if owner is None:
             out.append(Problem(archive.path, archive.line_of(*loc), "document_control.version",

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from kb import frontmatter, links
 from kb.corpus import KnowledgeBase
-from kb.model import Article, article_path_of_archive
+from kb.model import Article
 from kb.versions import latest_approved
 
 AUDIENCES = ("internal", "public")
@@ -35,7 +35,7 @@ def served(kb: KnowledgeBase, article: Article, audience: str) -> Article | None
     """The version rendered at `article`'s address for `audience`, or None when the page is left out."""
     if audience == "internal":
         return article
-    owner = kb.by_path(article_path_of_archive(article.path)) if article.is_archive else article
+    owner = kb.article_of(article)
     if owner is None or owner.audience != "public" or owner.status not in ("current", "draft"):
         return None
     if latest_approved(kb, owner) is None:

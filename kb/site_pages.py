@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from kb import publication
 from kb.corpus import KnowledgeBase
-from kb.model import Article, article_path_of_archive
+from kb.model import Article
 from kb.sites import INTERNAL, PUBLIC, absolute
 
 INTERNAL_ROBOTS = "noindex, nofollow"  # an internal KB exposed by mistake must never be indexed
@@ -41,7 +41,7 @@ def public_copy(kb: KnowledgeBase, version: Article) -> tuple[str, Article] | No
     None when the hub publishes none of it."""
     page = version
     if version.is_archive and version.status == "current":
-        page = kb.by_path(article_path_of_archive(version.path)) or version
+        page = kb.article_of(version) or version
     url, shown = page_url(kb, page, PUBLIC), publication.served(kb, page, PUBLIC)
     return (url, shown) if url is not None and shown is not None else None
 

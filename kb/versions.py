@@ -237,7 +237,7 @@ def _form_summary(argument: str | None, inner: list[str]) -> str:
 
 def previous_version(kb: KnowledgeBase, page: Article) -> Article | None:
     """The version page before `page` (archives and the article itself, by version)."""
-    owner = page if not page.is_archive else kb.by_path(page.path.rsplit("/", 1)[0] + ".md")
+    owner = kb.article_of(page)
     if owner is None:
         return None
     chain = in_version_order([*kb.archives_of(owner), owner])

@@ -11,7 +11,7 @@ from typing import Any
 from kb import versions
 from kb.corpus import KnowledgeBase
 from kb.dashboard import in_force
-from kb.model import Article, article_path_of_archive, in_version_order
+from kb.model import Article, in_version_order
 from kb import publication, site_pages
 from kb.publication import served
 from kb.review import ReviewState
@@ -72,9 +72,7 @@ def article_view(kb: KnowledgeBase, article: Article, audience: str, address: st
 
 def owner_of(kb: KnowledgeBase, article: Article) -> Article:
     """The article an archived version belongs to (the article itself when not archived)."""
-    if not article.is_archive:
-        return article
-    return kb.by_path(article_path_of_archive(article.path)) or article
+    return kb.article_of(article) or article
 
 
 def versions_view(kb: KnowledgeBase, article: Article, audience: str) -> list[dict[str, Any]]:

@@ -202,7 +202,7 @@ def _versions(dest: Path, today: date, rng: random.Random, unlinked: set[str]) -
     current = [a for a in kb.articles if a.status == "current" and not a.is_archive and a.number in unlinked]
     revised = rng.sample(current, min(len(current), max(1, len(current) // 5)))
     for article in revised:
-        versions.apply(versions.revise(kb, article.number, "Updated for the new portal", article.fields["author"],
+        versions.apply(versions.revise(kb, article.number, "Updated for the new portal", article.control.author,
                                        today))
     kb = corpus.load(kb_settings, today)
     approved = revised[: len(revised) // 2]

@@ -18,14 +18,14 @@ def catalogue(kb: KnowledgeBase, audience: str, entries: list[Served],
     go into internal builds only."""
     articles = []
     for entry in sorted(entries, key=lambda e: (e.article.number or "", e.article.path)):
-        f = entry.version.fields
-        owner = kb.authors.get(f.get("author") or "")
+        f = entry.version.control
+        owner = kb.authors.get(f.author or "")
         record: dict[str, Any] = {
-            "number": entry.article.number, "name": f.get("name"), "version": f.get("version"),
-            "status": f.get("status"), "audience": entry.version.audience,
-            "owner": {"key": f.get("author"), "name": owner.name if owner else None,
+            "number": entry.article.number, "name": f.name, "version": f.version,
+            "status": f.status, "audience": entry.version.audience,
+            "owner": {"key": f.author, "name": owner.name if owner else None,
                       "email": owner.email if owner else None},
-            "approval_date": iso_date(f.get("approval_date")), "review_date": iso_date(f.get("review_date")),
+            "approval_date": iso_date(f.approval_date), "review_date": iso_date(f.review_date),
             "tags": entry.version.tags, "url": entry.url,
         }
         row = (rows or {}).get(entry.article.path)

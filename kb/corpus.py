@@ -10,7 +10,7 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from kb import boundary, forms, frontmatter, interrupted, links, rawhtml, rules
+from kb import boundary, forms, frontmatter, interrupted, links, rawhtml, records, rules
 from kb.model import Article, Author, article_path_of_archive, in_version_order
 from kb.problems import Problem, Severity, sort_problems
 from kb.review import ReviewStatus, review_status
@@ -38,7 +38,7 @@ class KnowledgeBase:
         self._archives = {}
         for a in self.articles:
             if a.is_archive:
-                if a.fields.get("version"):
+                if a.control.version:
                     self._archives.setdefault(article_path_of_archive(a.path), []).append(a)
             elif a.number is not None:
                 self._numbers.setdefault(a.number, a)
@@ -68,8 +68,8 @@ class KnowledgeBase:
         return list(self._archives.get(article.path, ()))
 
     def review(self, article: Article) -> ReviewStatus | None:
-        review_date = article.fields.get("review_date")
-        if not isinstance(review_date, date):
+        review_date = article.control.review_date
+        if review_date is None:
             return None
         return review_status(review_date, self.today, self.settings.policy)
 
@@ -108,7 +108,8 @@ def read_article(rel: str, text: str) -> tuple[Article | None, list[Problem]]:
         return None, fm.problems
     if "document_control" not in fm.data:
         return None, fm.problems + rules.check_page_strings(rel, fm)
-    return Article(rel, fm.data, fm.body, fm.body_line, fm.lines), fm.problems
+    article, problems = records.read(rel, fm)
+    return article, fm.problems + problems
 
 
 def read_authors(docs_dir: Path) -> tuple[dict[str, Author], list[Problem]]:
@@ -154,7 +155,7 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
             out.append(Problem(archive.path, archive.line_of(*loc), "document_control.version",
                                f"archived version without its article {article_path_of_archive(archive.path)}"))
             continue
-        version = archive.fields.get("version")
+        version = archive.control.version
         if archive.number is not None and owner.number is not None and archive.number != owner.number:
             out.append(Problem(archive.path, archive.line_of("document_control", "number"),
                                "document_control.number", f"{archive.number!r} differs from its article's "
@@ -167,7 +168,7 @@ def check_archives(kb: KnowledgeBase) -> list[Problem]:
             own_date, their_date = archive.changes[-1].date, rows[version].date
             if own_date != their_date:
                 out.append(Problem(archive.path, archive.line_of("change_control", len(archive.changes) - 1, "date"),
-                                   rules.field_name(("change_control", len(archive.changes) - 1, "date")),
+                                   records.field_name(("change_control", len(archive.changes) - 1, "date")),
                                    f"version {version} is dated {own_date.isoformat()} here "
                                    f"but {their_date.isoformat()} in {owner.path}", value=own_date))
     return out

@@ -145,7 +145,7 @@ def recent_changes(kb: KnowledgeBase, shown: Iterable[Served], limit: int = 8) -
             continue
         last = rows[-1]
         out.append({"date": last.date, "date_text": kb.settings.policy.format_date(last.date),
-                    "number": article.number or "", "name": article.fields.get("name", ""), "url": url,
+                    "number": article.number or "", "name": article.control.name or "", "url": url,
                     "version": last.version, "change": last.change, "status": article.status or ""})
     out.sort(key=lambda c: (c["date"], c["number"]), reverse=True)
     return out[:limit]
@@ -155,16 +155,16 @@ def recent_changes(kb: KnowledgeBase, shown: Iterable[Served], limit: int = 8) -
 
 
 def _row(kb: KnowledgeBase, article: Article, url_of: UrlOf) -> ReviewRow:
-    f = article.fields
+    f = article.control
     binding = in_force(kb, article)
     review = kb.review(binding) if binding is not None else None
-    owner = kb.authors.get(f.get("author") or "")
-    source = binding.fields if binding is not None else f
+    owner = kb.authors.get(f.author or "")
+    source = binding.control if binding is not None else f
     return ReviewRow(
-        number=article.number or "", name=f.get("name", ""), path=article.path, url=url_of(article),
-        version=f.get("version", ""), status=article.status or "", audience=article.audience,
-        owner=owner.name if owner else (f.get("author") or ""), owner_email=owner.email if owner else None,
-        approval_date=source.get("approval_date"), review_date=source.get("review_date"),
+        number=article.number or "", name=f.name or "", path=article.path, url=url_of(article),
+        version=f.version or "", status=article.status or "", audience=article.audience,
+        owner=owner.name if owner else (f.author or ""), owner_email=owner.email if owner else None,
+        approval_date=source.approval_date, review_date=source.review_date,
         days_left=review.days_left if review else None, state=review.state.value if review else "")
 
 

@@ -48,18 +48,18 @@ def calendar(kb: KnowledgeBase, entries: list[Served]) -> bytes:
 
 
 def _event(kb: KnowledgeBase, entry: Served) -> Event | None:
-    f = entry.version.fields
-    review_date, number = f.get("review_date"), entry.article.number
-    if not isinstance(review_date, date) or not number:
+    f = entry.version.control
+    review_date, number = f.review_date, entry.article.number
+    if review_date is None or not number:
         return None
     fmt = kb.settings.policy.format_date
-    owner = kb.authors.get(f.get("author") or "")
-    owner_text = f"{owner.name} <{owner.email}>" if owner and owner.email else (owner.name if owner else f.get("author"))
-    changed = max((row.date for row in entry.version.changes if row is not None), default=f.get("approval_date"))
+    owner = kb.authors.get(f.author or "")
+    owner_text = f"{owner.name} <{owner.email}>" if owner and owner.email else (owner.name if owner else f.author)
+    changed = max((row.date for row in entry.version.changes if row is not None), default=f.approval_date)
     stamp = datetime.combine(changed or review_date, time(0, 0), tzinfo=timezone.utc)
-    title = f"{number} {f.get('name', '')}".strip()
-    lines = [f"Review due for {title}, version {f.get('version', '')}.",
-             f"Approved {fmt(f.get('approval_date'))} by {f.get('approval') or 'unknown'}; review by {fmt(review_date)}.",
+    title = f"{number} {f.name or ''}".strip()
+    lines = [f"Review due for {title}, version {f.version or ''}.",
+             f"Approved {fmt(f.approval_date)} by {f.approval or 'unknown'}; review by {fmt(review_date)}.",
              f"Owner: {owner_text}."]
     if entry.url:
         lines.append(entry.url)

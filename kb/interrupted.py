@@ -53,10 +53,10 @@ def half_done(kb: KnowledgeBase) -> list[Problem]:
         archives = [] if article.is_archive or article.number is None else kb.archives_of(article)
         if not archives:
             continue
-        version, number, newest = article.fields.get("version"), article.number, archives[-1]
+        version, number, newest = article.control.version, article.number, archives[-1]
         if not isinstance(version, str):
             continue  # its own finding says the version is wrong
-        if article.status == "current" and newest.fields.get("version") == version:
+        if article.status == "current" and newest.control.version == version:
             out.append(Problem(newest.path, newest.line_of("document_control", "version"), "document_control.version",
                                f"archives version {version}, which {article.path} still is: a 'kb revise' was "
                                f"interrupted; run 'kb revise {number} --change TEXT --author KEY' again to finish "
@@ -77,9 +77,9 @@ def half_done(kb: KnowledgeBase) -> list[Problem]:
 
 def still_current(kb: KnowledgeBase, article: Article) -> list[Article]:
     """Archived versions older than the current article that are still marked current."""
-    version = version_key(article.fields["version"])
+    version = version_key(article.control.version)
     return [a for a in kb.archives_of(article)
-            if a.status == "current" and version_key(a.fields.get("version", "0.0")) < version]
+            if a.status == "current" and version_key(a.control.version or "0.0") < version]
 
 
 def _size(path: Path) -> int:

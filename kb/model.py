@@ -108,22 +108,44 @@ def version_key(version: str) -> tuple[int, int]:
 
 def in_version_order(articles: Iterable[Article], newest_first: bool = False) -> list[Article]:
     """Versions of one document, oldest first (1.9 before 1.10); one without a valid version counts as 0.0."""
-    return sorted(articles, key=lambda a: version_key(a.fields.get("version") or "0.0"), reverse=newest_first)
+    return sorted(articles, key=lambda a: version_key(a.control.version or "0.0"), reverse=newest_first)
+
+
+@dataclass(frozen=True)
+class Control:
+    """An article's Document Control as read, possibly partial: each value that passed its type check, and
+    None (or the declared default) where the author's value is missing or failed it; kb.records reported
+    why. Everything after reading (rules, views, dashboard, catalogue, calendar, PDFs, versions) reads these
+    attributes, so a renamed field fails loudly instead of showing as an empty string."""
+
+    number: str | None = None
+    name: str | None = None
+    version: str | None = None
+    status: Status | None = None
+    author: str | None = None
+    approval: str | None = None
+    approval_date: date | None = None
+    review_date: date | None = None
+    abstract: str | None = None
+    scope: str | None = None
+    inputs: str = "None"
+    outputs: str = "None"
+    audience: Audience = "internal"
 
 
 @dataclass
 class Article:
-    """One controlled document as read from disk: its records (where valid) and where each key stands."""
+    """One controlled document as read from disk (kb.records.read): its typed records, where valid, and
+    where each key stands."""
 
     path: str  # relative to docs/, with forward slashes
     meta: dict[str, Any]
     body: str
     body_line: int
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
-    control: DocumentControl | None = None
-    changes: list[ChangeRow] = field(default_factory=list)
+    control: Control = field(default_factory=Control)
+    changes: list[ChangeRow | None] = field(default_factory=list)  # None: a row that failed (keeps numbering)
     tags: list[str] = field(default_factory=list)
-    fields: dict[str, Any] = field(default_factory=dict)  # document_control fields that passed their type check
 
     @property
     def is_archive(self) -> bool:
@@ -136,21 +158,19 @@ class Article:
 
     @property
     def number(self) -> str | None:
-        value = self.fields.get("number")
-        return value if isinstance(value, str) else None
+        return self.control.number
 
     @property
     def title(self) -> str:
-        number, name = self.fields.get("number", ""), self.fields.get("name", "")
-        return f"{number} {name}".strip()
+        return f"{self.control.number or ''} {self.control.name or ''}".strip()
 
     @property
     def status(self) -> str | None:
-        return self.fields.get("status")
+        return self.control.status
 
     @property
     def audience(self) -> str:
-        return self.fields.get("audience", "internal")
+        return self.control.audience
 
     def line_of(self, *path: Any) -> int | None:
         """The line of the deepest known key on `path`; the first line when none is known."""

@@ -70,7 +70,7 @@ def last_changed(version: Article | None) -> date | None:
     if version is None:
         return None
     dates = [row.date for row in version.changes if row is not None]
-    approval = version.fields.get("approval_date")
+    approval = version.control.approval_date
     if isinstance(approval, date):
         dates.append(approval)
     return max(dates, default=None)

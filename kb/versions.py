@@ -72,7 +72,7 @@ def latest_approved(kb: KnowledgeBase, article: Article) -> Article | None:
 def revise(kb: KnowledgeBase, number: str, change: str, author: str, today: date) -> list[Write]:
     """Archive the approved version and open the next minor version as a draft dated today."""
     article = _article(kb, number)
-    status, version = article.status, article.fields.get("version")
+    status, version = article.status, article.control.version
     if status == "draft":
         raise VersionError(f"{number} already has a draft open (version {version}): approve it with "
                            f"'kb approve {number} --by NAME' before revising again")
@@ -110,7 +110,7 @@ def approve(kb: KnowledgeBase, number: str, by: str, today: date) -> list[Write]
         # an approve that an older kb left half done (it wrote the article first): supersede what it left
         return [_superseded(docs, old) for old in interrupted.still_current(kb, article)]
     if article.status != "draft":
-        raise VersionError(f"{number} has no draft to approve (its version {article.fields.get('version')} is "
+        raise VersionError(f"{number} has no draft to approve (its version {article.control.version} is "
                            f"{article.status}): open one with 'kb revise {number} --change TEXT --author KEY'")
     if not by.strip():
         raise VersionError("--by must name who approves")
@@ -155,7 +155,7 @@ def _article(kb: KnowledgeBase, number: str) -> Article:
     if article is None:
         known = ", ".join(sorted(a.number for a in kb.articles if a.number and not a.is_archive)[:10])
         raise VersionError(f"no article numbered {number!r} (known: {known or 'none'})")
-    if not article.fields.get("version") or article.status is None:
+    if not article.control.version or article.status is None:
         raise VersionError(f"{article.path} has errors in its document control: run 'kb check' first")
     return article
 
@@ -178,9 +178,9 @@ class Comparison:
 def compare(older: Article, newer: Article, format_date: Any = str, *, summarise_blocks: bool = False) -> Comparison:
     """Changed document-control fields and a line diff of the body, older -> newer. With `summarise_blocks`
     (for readers, not authors), each `///` block's syntax becomes one line saying what the reader sees."""
-    result = Comparison(older.fields.get("version", ""), newer.fields.get("version", ""))
+    result = Comparison(older.control.version or "", newer.control.version or "")
     for name in COMPARED_FIELDS:
-        before, after = older.fields.get(name), newer.fields.get(name)
+        before, after = getattr(older.control, name), getattr(newer.control, name)
         if before != after:
             show = format_date if name.endswith("_date") else (lambda v: "" if v is None else str(v))
             result.fields.append({"name": name, "before": show(before) if before is not None else "",

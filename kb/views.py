@@ -38,25 +38,25 @@ def author_view(kb: KnowledgeBase, key: str | None) -> dict[str, Any]:
 def article_view(kb: KnowledgeBase, article: Article, audience: str, address: str | None = None) -> dict[str, Any]:
     """Everything the Document Control and Change Control tables and the notices need. `address` is the docs
     path of the page showing it, when that is not the version's own (an approved copy at its article's)."""
-    f = article.fields
+    f = article.control
     fmt = kb.settings.policy.format_date
-    status = f.get("status") or ""
+    status = f.status or ""
     return {
-        "number": f.get("number", ""),
-        "name": f.get("name", ""),
+        "number": f.number or "",
+        "name": f.name or "",
         "title": article.title,
-        "version": f.get("version", ""),
-        "version_label": f"v{f.get('version', '')} {status.capitalize()}".strip(),
+        "version": f.version or "",
+        "version_label": f"v{f.version or ''} {status.capitalize()}".strip(),
         "status": status,
         "audience": article.audience,
-        "author": author_view(kb, f.get("author")),
-        "approval": f.get("approval") or "",
-        "approval_date": fmt(f.get("approval_date")),
-        "review_date": fmt(f.get("review_date")),
-        "abstract": f.get("abstract", ""),
-        "scope": f.get("scope", ""),
-        "inputs": f.get("inputs", ""),
-        "outputs": f.get("outputs", ""),
+        "author": author_view(kb, f.author),
+        "approval": f.approval or "",
+        "approval_date": fmt(f.approval_date),
+        "review_date": fmt(f.review_date),
+        "abstract": f.abstract or "",
+        "scope": f.scope or "",
+        "inputs": f.inputs,
+        "outputs": f.outputs,
         "tags": article.tags,
         "changes": [
             {"date": fmt(row.date), "iso_date": row.date.isoformat(), "author": author_view(kb, row.author)["name"],
@@ -84,9 +84,9 @@ def versions_view(kb: KnowledgeBase, article: Article, audience: str) -> list[di
     rows_by_version = {row.version: row for row in owner.changes if row is not None}
     out = []
     for page in in_version_order(pages, newest_first=True):
-        version = page.fields.get("version", "")
+        version = page.control.version or ""
         row = rows_by_version.get(version)
-        on_date = page.fields.get("approval_date") or (row.date if row else None)
+        on_date = page.control.approval_date or (row.date if row else None)
         out.append({"version": version, "status": page.status or "", "date": kb.settings.policy.format_date(on_date),
                     "change": row.change if row else "", "url": url_of(kb, page.path), "is_this": page is article})
     return out
@@ -115,12 +115,12 @@ def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
     if article.is_archive and status == "current":
         out.append(Notice("approved", "Approved version", "This is the approved version. A draft of the next "
                           "version is being worked on.", url_of(kb, owner.path),
-                          f"Read the draft ({owner.fields.get('version')})"))
+                          f"Read the draft ({owner.control.version})"))
     if status == "draft":
         approved = versions.latest_approved(kb, article)
         out.append(Notice("draft", "Draft", "This version is a draft and has not been approved.",
                           url_of(kb, approved.path) if approved else None,
-                          f"Read the approved version ({approved.fields.get('version')})" if approved else None))
+                          f"Read the approved version ({approved.control.version})" if approved else None))
     elif status == "withdrawn":
         out.append(Notice("withdrawn", "Withdrawn", "This document has been withdrawn and must not be used."))
     out += _review(kb, article)
@@ -129,7 +129,7 @@ def notices(kb: KnowledgeBase, article: Article, audience: str) -> list[Notice]:
     elif (copy := site_pages.public_copy(kb, article)) is not None:
         url, shown = copy
         out.append(Notice("public", "On the support hub", f"The support hub shows version "
-                          f"{shown.fields.get('version')} of this document:", url, url))
+                          f"{shown.control.version} of this document:", url, url))
     return out
 
 
@@ -140,7 +140,7 @@ def _review(kb: KnowledgeBase, article: Article) -> list[Notice]:
     review = kb.review(binding) if binding is not None else None
     if review is None or review.state is ReviewState.OK:
         return []
-    fmt, version = kb.settings.policy.format_date, binding.fields.get("version")
+    fmt, version = kb.settings.policy.format_date, binding.control.version
     clause = "" if binding is article else f" of version {version}, in force while this draft is open,"
     if review.state is ReviewState.OVERDUE:
         return [Notice("overdue", "Review overdue", f"The review date {fmt(review.review_date)}{clause} passed "
@@ -155,8 +155,8 @@ def _superseded(kb: KnowledgeBase, article: Article, audience: str) -> Notice:
     owner = owner_of(kb, article)
     current = versions.latest_approved(kb, owner) or owner
     link = url_of(kb, owner.path) if audience != INTERNAL else url_of(kb, current.path)
-    return Notice("superseded", "Superseded", f"Version {article.fields.get('version')} has been superseded "
-                  "and must not be used.", link, f"Read the current version ({current.fields.get('version')})")
+    return Notice("superseded", "Superseded", f"Version {article.control.version} has been superseded "
+                  "and must not be used.", link, f"Read the current version ({current.control.version})")
 
 
 def url_of(kb: KnowledgeBase, path: str) -> str:

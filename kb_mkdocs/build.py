@@ -191,7 +191,7 @@ class KnowledgeBaseBuild:
             self.served[article.path] = version
             if article.number is None:
                 continue
-            address = f"kb/{article.number}/" + (f"v{article.fields['version']}/" if article.is_archive else "")
+            address = f"kb/{article.number}/" + (f"v{article.control.version}/" if article.is_archive else "")
             target = "../" * address.count("/") + file.url
             files.append(File.generated(config, address + "index.html", content=redirect.render(
                 target=target, title=version.title, canonical=sites.absolute(config.site_url or "", file.url),
@@ -212,7 +212,7 @@ def _article_meta(page: Page, article: Article) -> None:
     page.meta = {**copy.deepcopy(article.meta), **page.meta}
     # Material prints the title and description unescaped (nav, <title>, search): hand it text as HTML
     page.meta["title"] = str(escape(article.title))
-    page.meta["description"] = str(escape(article.fields.get("abstract", "")))
+    page.meta["description"] = str(escape(article.control.abstract or ""))
     if article.is_archive and page.file.src_uri == article.path:
         page.meta["search"] = {"exclude": True}
         page.meta.pop("tags", None)

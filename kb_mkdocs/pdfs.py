@@ -102,7 +102,7 @@ def _state(article: Article) -> str:
 
 
 def _file_name(article: Article) -> str:
-    return pdf.file_name(article.number or "", str(article.fields.get("version", "")))
+    return pdf.file_name(article.number or "", article.control.version or "")
 
 
 class _Progress:

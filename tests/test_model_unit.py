@@ -4,11 +4,11 @@ from datetime import date
 
 from kb import dates, frontmatter
 from kb.dashboard import ReviewRow
-from kb.model import Article, in_version_order
+from kb.model import Article, Control, in_version_order
 
 
 def _article(path: str, version: str | None) -> Article:
-    return Article(path, {}, "", 1, fields={"version": version} if version else {})
+    return Article(path, {}, "", 1, control=Control(version=version))
 
 
 def test_versions_sort_as_numbers_and_one_without_a_version_first():

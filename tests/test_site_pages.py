@@ -49,7 +49,7 @@ def test_each_site_links_only_the_pages_it_serves(kb):
 def test_the_public_copy_is_the_page_the_hub_serves(kb):
     draft = kb.by_number("20.001")
     url, shown = site_pages.public_copy(kb, draft)
-    assert url == HUB + "phones/20.001-draft-dialplan/" and shown.fields["version"] == "1.0"
+    assert url == HUB + "phones/20.001-draft-dialplan/" and shown.control.version == "1.0"
     assert site_pages.public_copy(kb, archive(kb, "20.001"))[0] == url  # the approved copy: at the article's address
     assert site_pages.public_copy(kb, archive(kb, "10.002"))[0] == HUB + "mail/10.002-due-spf/v1.0/"
     assert site_pages.public_copy(kb, kb.by_number("10.003")) is None

@@ -10,6 +10,7 @@ import click
 
 from kb import site_pages, versions
 from kb.cli.common import config_option, open_kb, site_option
+from kb.dashboard import iso_date
 from kb.terminal import echo, json_text, printable
 
 
@@ -21,8 +22,8 @@ def list_articles(config_file: str, fmt: str, site: str) -> None:
     """Every article's number, name, version, status, review date and link (none where the site has no page)."""
     kb = open_kb(config_file)
     rows = [{
-        "number": a.number or "", "name": a.fields.get("name", ""), "version": a.fields.get("version", ""),
-        "status": a.status or "", "review_date": _iso(a.fields.get("review_date")), "path": a.path,
+        "number": a.number or "", "name": a.control.name or "", "version": a.control.version or "",
+        "status": a.status or "", "review_date": iso_date(a.control.review_date) or "", "path": a.path,
         "url": site_pages.page_url(kb, a, site),
     } for a in sorted(kb.articles, key=lambda a: (a.number or "", a.path)) if not a.is_archive]
     if fmt == "json":
@@ -73,9 +74,9 @@ def revise(config_file: str, number: str, change: str, author: str) -> None:
     kb = open_kb(config_file)
     _apply(lambda: versions.revise(kb, number, change, author, kb.today))
     article = kb.by_number(number)
-    echo(f"{number}: v{article.fields['version']} archived as "
-         f"{versions.archive_path(article.path, article.fields['version'])}; "
-         f"v{versions.next_minor(article.fields['version'])} is open as a draft in {article.path}")
+    echo(f"{number}: v{article.control.version} archived as "
+         f"{versions.archive_path(article.path, article.control.version)}; "
+         f"v{versions.next_minor(article.control.version)} is open as a draft in {article.path}")
 
 
 @click.command()
@@ -89,11 +90,11 @@ def approve(config_file: str, number: str, by: str) -> None:
     article = kb.by_number(number)
     superseded = sum(write.path != kb.settings.docs_dir / article.path for write in writes)
     if superseded == len(writes):  # the article was approved already: an interrupted approve, finished
-        echo(f"{number}: v{article.fields['version']} was already approved; {superseded} earlier version(s) "
+        echo(f"{number}: v{article.control.version} was already approved; {superseded} earlier version(s) "
              "left current by an interrupted approve now superseded")
         return
     review = kb.settings.policy.latest_review_date(kb.today)
-    echo(f"{number}: v{article.fields['version']} approved by {by} on {kb.today.isoformat()}, "
+    echo(f"{number}: v{article.control.version} approved by {by} on {kb.today.isoformat()}, "
          f"review by {review.isoformat()}; {superseded} earlier version(s) superseded")
 
 
@@ -108,10 +109,6 @@ def _apply(plan: Any) -> list[versions.Write]:
     except (versions.VersionError, ValueError) as exc:
         raise click.ClickException(printable(exc)) from None
     return writes
-
-
-def _iso(value: Any) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else ""
 
 
 def _table(rows: list[dict[str, Any]], keys: list[str], headers: list[str]) -> None:

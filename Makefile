@@ -15,8 +15,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# --dirty: a rebuild renders only the pages an edit shows on (kb_mkdocs/serving.py keeps the rest right)
 serve: install
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: install
 	KB_AUDIENCE=internal $(VENV)/bin/mkdocs build --strict --site-dir site

@@ -9,6 +9,7 @@ from kb_mkdocs import KnowledgeBaseBuild
 
 _build = KnowledgeBaseBuild()
 
+on_startup = _build.on_startup
 on_config = _build.on_config
 on_files = _build.on_files
 on_nav = _build.on_nav

@@ -31,6 +31,7 @@ from kb_mkdocs import navigation
 from kb_mkdocs.forms import Forms
 from kb_mkdocs.pages import KbPages
 from kb_mkdocs.pdfs import Printing
+from kb_mkdocs.serving import Serving
 from kb_mkdocs.sites import SiteAddress
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -49,8 +50,15 @@ class KnowledgeBaseBuild:
     pages: KbPages = field(default_factory=KbPages)
     forms: Forms = field(default_factory=Forms)
     pdfs: Printing | None = None  # only when this build makes PDFs
+    serving: Serving | None = None  # only under `mkdocs serve --dirty` (make serve): kept between rebuilds
 
     # Configuration
+
+    def on_startup(self, command: str, dirty: bool) -> None:
+        """`mkdocs serve --dirty` renders only what changed: the build object keeps what it needs for that."""
+        if command == "serve" and dirty:
+            self.serving = Serving()
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyWarning())
 
     @event_priority(100)  # before the plugins (privacy, sitemap) read site_url
     def _on_config_address(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -69,12 +77,21 @@ class KnowledgeBaseBuild:
 
     on_config = CombinedEvent(_on_config_address, _on_config_kb)
 
-    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    @event_priority(110)  # before the tags plugin lists every page's tags
+    def _on_env_stand_in(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Under `make serve`, the pages a rebuild did not read stand in as they were last read."""
+        if self.serving is not None:
+            self.serving.stand_in(files, config)
+        return env
+
+    def _on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """The KB's templates escape what they print; PDFs are printed with the same environment."""
         env = templating.autoescaped(env)
         if self.pdfs is not None:
             self.pdfs.env = env
         return env
+
+    on_env = CombinedEvent(_on_env_stand_in, _on_env)
 
     # Files and navigation
 
@@ -86,6 +103,8 @@ class KnowledgeBaseBuild:
         Printing.leave_out_stylesheet(files)
         self.pages.add_files(files, config, self.kb, self.audience)
         self.site.add_robots_txt(files, config, self.audience)
+        if self.serving is not None:
+            self.serving.mark_stale(files, config, self.kb, self.served)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -110,6 +129,8 @@ class KnowledgeBaseBuild:
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """An article's metadata is its front matter; its title is its number and name; archived versions stay
         out of search and off the Tags page. The home page lists books, reviews due and recent changes."""
+        if self.serving is not None:
+            self.serving.read(page, markdown)
         article = self.served.get(page.file.src_uri)
         if article is not None:
             _article_meta(page, article)
@@ -141,6 +162,9 @@ class KnowledgeBaseBuild:
         context.update(self.pages.context(page, self.kb, self.audience))
         context["kb_has_form"] = self.forms.has_form(page)
         context["kb_robots"] = self.site.robots(page, self.audience, self.served.get(page.file.src_uri))
+        if self.serving is not None:
+            index = _search_index(config)
+            self.serving.rendered(page, index.entries if index is not None else None)
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
@@ -155,9 +179,19 @@ class KnowledgeBaseBuild:
         context.update(self.site.template_context(context, template_name, self.audience, self.served))
         return context
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    @event_priority(10)  # before the search plugin writes its index
+    def _on_post_build_search(self, config: MkDocsConfig) -> None:
+        """Under `make serve`, the search index holds every page, read in this rebuild or an earlier one."""
+        index = _search_index(config)
+        if self.serving is not None and index is not None:
+            index.entries = self.serving.search_entries()
+            config.plugins["material/search"].search_index_prev = None  # its own merge keeps one page only
+
+    def _on_post_build(self, config: MkDocsConfig) -> None:
         if self.pdfs is not None:
             self.pdfs.render(config)
+
+    on_post_build = CombinedEvent(_on_post_build_search, _on_post_build)
 
     # Helper functions
 
@@ -206,6 +240,20 @@ class KnowledgeBaseBuild:
                  *(getattr(script, "path", script) for script in config.extra_javascript)]
         for path in publication.withheld(self.kb, self.audience, sources, named):
             files.remove(sources[path])
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    """Material's search index of this build (the entries it has made so far), if search is on."""
+    search = config.plugins.get("material/search")
+    return search.search_index if search is not None and search.config.enabled else None
+
+
+class _DirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation wrong; under `make serve` the build object
+    re-renders every page an edit shows on (kb_mkdocs/serving.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _article_meta(page: Page, article: Article) -> None:

@@ -74,20 +74,25 @@ class KnowledgeBase:
         return review_status(review_date, self.today, self.settings.policy)
 
 
-def load(settings: Settings, today: date) -> KnowledgeBase:
-    """Read and check every article; never raises for anything an author can write."""
+def load(settings: Settings, today: date, memo: dict[tuple[str, str], FileReading] | None = None) -> KnowledgeBase:
+    """Read and check every article; never raises for anything an author can write.
+
+    `memo`, kept by a caller that loads the same KB again (`mkdocs serve`), holds what each file's text gave:
+    a file whose text is unchanged is not parsed again. The rules across files run every time."""
     kb = KnowledgeBase(settings, today)
     kb.authors, kb.problems = read_authors(settings.docs_dir)
     kb.problems += boundary.check_links(settings.docs_dir)
     kb.problems += rawhtml.check_files(settings.docs_dir)
+    readings = {}
     for rel, text in _markdown_files(settings.docs_dir, kb.problems):
-        article, problems = read_article(rel, text)
-        kb.problems += problems
-        kb.problems += rawhtml.check(rel, article.body, article.body_line) if article else rawhtml.check(rel, text)
-        if forms.BLOCK_MARK in text:
-            kb.problems += forms.check_page(rel, text)[1]
-        if article is not None:
-            kb.articles.append(article)
+        reading = (memo or {}).get((rel, text)) or read_file(rel, text)
+        readings[(rel, text)] = reading
+        kb.problems += reading[1]
+        if reading[0] is not None:
+            kb.articles.append(reading[0])
+    if memo is not None:  # only the files as they are now
+        memo.clear()
+        memo.update(readings)
     for article in kb.articles:
         kb.problems += rules.check_article(article, settings.policy, today, kb.authors)
     kb.reindex()
@@ -97,6 +102,18 @@ def load(settings: Settings, today: date) -> KnowledgeBase:
     kb.problems += interrupted.check(kb)
     kb.problems = sort_problems(kb.problems)
     return kb
+
+
+FileReading = tuple[Article | None, list[Problem]]
+
+
+def read_file(rel: str, text: str) -> FileReading:
+    """One Markdown file on its own: its article, if it is one, and its problems (front matter, raw HTML, forms)."""
+    article, problems = read_article(rel, text)
+    problems = problems + (rawhtml.check(rel, article.body, article.body_line) if article else rawhtml.check(rel, text))
+    if forms.BLOCK_MARK in text:
+        problems += forms.check_page(rel, text)[1]
+    return article, problems
 
 
 def read_article(rel: str, text: str) -> tuple[Article | None, list[Problem]]:

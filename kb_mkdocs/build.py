@@ -81,7 +81,7 @@ class KnowledgeBaseBuild:
     def _on_env_stand_in(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         """Under `make serve`, the pages a rebuild did not read stand in as they were last read."""
         if self.serving is not None:
-            self.serving.stand_in(files, config)
+            self.serving.stand_in(env, files, config)
         return env
 
     def _on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -203,7 +203,7 @@ class KnowledgeBaseBuild:
             self.audience = publication.audience()
         except (settings.SettingsError, dates.DateSettingError, publication.AudienceError) as exc:
             raise PluginError(str(exc)) from None
-        self.kb = corpus.load(kb_settings, self.today)
+        self.kb = corpus.load(kb_settings, self.today, self.serving.readings if self.serving is not None else None)
         self.served = {}
         for warning in self.kb.warnings:
             log.warning(str(warning))

@@ -20,7 +20,6 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from kb import pdf
-from kb import printing as paper
 from kb.corpus import KnowledgeBase
 from kb.model import Article
 
@@ -59,6 +58,8 @@ class Printing:
 
     def collect(self, page: Page, article: Article, config: MkDocsConfig, kb: KnowledgeBase, today: date) -> None:
         """Keep the page's printable document for render()."""
+        from kb import printing as paper  # BeautifulSoup: loaded by builds that make PDFs only
+
         target = Path(config.site_dir) / pdf.PDF_DIR / _file_name(article)
         if any(job.target == target for job in self.jobs):
             return  # an approved copy served at its article's address too: one PDF of it is enough

@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from kb.corpus import KnowledgeBase
+from kb.corpus import FileReading, KnowledgeBase
 from kb.model import Article, article_path_of_archive
 
 Signature = tuple[int, int]  # a file's mtime (ns) and size
@@ -55,6 +57,8 @@ class Serving:
     snapshots: dict[str, PageSnapshot] = field(default_factory=dict)  # docs path -> the page as last read
     order: list[str] = field(default_factory=list)  # documentation pages in this build's order
     search_mark: int = 0  # search entries already assigned to a page, in this build
+    readings: dict[tuple[str, str], FileReading] = field(default_factory=dict)  # kb.corpus.load's memo
+    templates: _CompiledTemplates = field(default_factory=lambda: _CompiledTemplates())
 
     def mark_stale(self, files: Files, config: MkDocsConfig, kb: KnowledgeBase,
                    served: dict[str, Article]) -> set[str] | None:
@@ -99,8 +103,10 @@ class Serving:
             snapshot.search = search_entries[self.search_mark:]
             self.search_mark = len(search_entries)
 
-    def stand_in(self, files: Files, config: MkDocsConfig) -> None:
-        """Hand every page this build did not read what it had when it was last read."""
+    def stand_in(self, env: Environment, files: Files, config: MkDocsConfig) -> None:
+        """Hand every page this build did not read what it had when it was last read; the theme's templates
+        are compiled once, not on every rebuild."""
+        env.bytecode_cache = self.templates
         for file in files.documentation_pages():
             page, snapshot = file.page, self.snapshots.get(file.src_uri)
             if page is None or page.markdown is not None or snapshot is None:
@@ -115,6 +121,20 @@ class Serving:
 
 
 # Helper functions
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory between rebuilds (Jinja checks each template's source checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _signatures(config: MkDocsConfig) -> dict[str, Signature]:

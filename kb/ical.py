@@ -9,6 +9,7 @@ so re-importing updates events instead of adding new ones.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 from icalendar import Alarm, Calendar, Event
@@ -25,8 +26,11 @@ def uid(number: str, site_url: str) -> str:
     return f"review-{number}@{host}"
 
 
-def calendar(kb: KnowledgeBase, entries: list[Served]) -> bytes:
-    """The iCalendar file: CRLF line endings and folding come from icalendar."""
+def calendar(kb: KnowledgeBase, entries: list[Served], memo: dict[tuple[Any, ...], Any] | None = None) -> bytes:
+    """The iCalendar file: CRLF line endings and folding come from icalendar.
+
+    `memo`, kept by a caller that makes the calendar again (`mkdocs serve`), holds each event's text by what
+    it is made of, so only the events of changed articles are serialised again (icalendar's folding is slow)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -37,14 +41,33 @@ def calendar(kb: KnowledgeBase, entries: list[Served]) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "P1D")
+    events, kept = [], {}
     for entry in sorted(entries, key=lambda e: e.article.number or ""):
-        event = _event(kb, entry)
-        if event is not None:
-            cal.add_component(event)
-    return cal.to_ical()
+        key = _event_key(kb, entry)
+        version, text = (memo or {}).get(key, (None, b""))
+        if version is not entry.version:  # an id is only the same version while that version is alive
+            event = _event(kb, entry)
+            text = event.to_ical() if event is not None else b""
+        kept[key] = (entry.version, text)
+        events.append(text)
+    if memo is not None:  # the events of this calendar only
+        memo.clear()
+        memo.update(kept)
+    head = cal.to_ical()  # BEGIN:VCALENDAR, its properties, END:VCALENDAR: the events go before the end
+    end = b"END:VCALENDAR\r\n"
+    return head[:-len(end)] + b"".join(events) + end
 
 
 # Helper functions
+
+
+def _event_key(kb: KnowledgeBase, entry: Served) -> tuple[Any, ...]:
+    """Everything an event is made of: the version (its reading is kept while its file is unchanged, so its
+    identity stands for its text), where it is published, and the settings and owner it names."""
+    owner = kb.authors.get(entry.version.control.author or "")
+    policy = kb.settings.policy
+    return (id(entry.version), entry.article.number, entry.url, repr(owner), policy.date_format,
+            policy.review_warning_days, kb.settings.sites.internal, kb.settings.site_url)
 
 
 def _event(kb: KnowledgeBase, entry: Served) -> Event | None:

@@ -101,7 +101,8 @@ class KnowledgeBaseBuild:
         self._serve_versions(files, config)
         self._withhold(files, config)
         Printing.leave_out_stylesheet(files)
-        self.pages.add_files(files, config, self.kb, self.audience)
+        self.pages.add_files(files, config, self.kb, self.audience,
+                             self.serving.events if self.serving is not None else None)
         self.site.add_robots_txt(files, config, self.audience)
         if self.serving is not None:
             self.serving.mark_stale(files, config, self.kb, self.served)

@@ -48,9 +48,11 @@ class KbPages:
         features = config.theme.get("features") or []
         config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
 
-    def add_files(self, files: Files, config: MkDocsConfig, kb: KnowledgeBase, audience: str) -> None:
+    def add_files(self, files: Files, config: MkDocsConfig, kb: KnowledgeBase, audience: str,
+                  events: dict[tuple[Any, ...], Any] | None = None) -> None:
         """Add /kb.json to every build, and /reviews/ and /reviews.ics to internal ones (once what this
-        audience may not see has left `files`, so URLs are those of the pages actually built)."""
+        audience may not see has left `files`, so URLs are those of the pages actually built). `events`: the
+        calendar's events kept from the last rebuild of `mkdocs serve`."""
         self.url_of, self.book_url = _page_urls(files), _book_urls(files)
         absolute = _absolute(kb.settings.site_url, self.url_of)
         shown = dashboard.served(kb, audience, absolute)
@@ -58,7 +60,7 @@ class KbPages:
         files.append(File.generated(config, "kb.json", content=catalogue.dumps(catalogue.catalogue(
             kb, audience, shown, {row.path: row for row in self.rows} if audience == "internal" else None))))
         if audience == "internal":
-            calendar = ical.calendar(kb, dashboard.in_force_versions(kb, absolute))
+            calendar = ical.calendar(kb, dashboard.in_force_versions(kb, absolute), events)
             files.append(File.generated(config, "reviews.ics", content=calendar))
             reviews = File.generated(config, REVIEWS_PAGE, content=_reviews_markdown())
             files.append(reviews)

@@ -58,6 +58,7 @@ class Serving:
     order: list[str] = field(default_factory=list)  # documentation pages in this build's order
     search_mark: int = 0  # search entries already assigned to a page, in this build
     readings: dict[tuple[str, str], FileReading] = field(default_factory=dict)  # kb.corpus.load's memo
+    events: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # kb.ical.calendar's memo
     templates: _CompiledTemplates = field(default_factory=lambda: _CompiledTemplates())
 
     def mark_stale(self, files: Files, config: MkDocsConfig, kb: KnowledgeBase,

@@ -78,3 +78,17 @@ def test_uids_stay_at_the_internal_kbs_host_in_a_build_without_an_address(kb):
     offline = dataclasses.replace(kb, settings=dataclasses.replace(kb.settings, site_url=""))  # the offline copy
     events = Calendar.from_ical(ical.calendar(offline, dashboard.in_force_versions(offline))).walk("VEVENT")
     assert events and all(str(e["uid"]).endswith("@kb.safeharboursupport.com") for e in events)
+
+
+def test_a_kept_memo_gives_the_same_calendar_and_serialises_only_what_changed(kb, monkeypatch):
+    """`mkdocs serve` keeps the events between rebuilds: the same bytes as a calendar made afresh, and a
+    version read again (a new object) is serialised again."""
+    entries = dashboard.in_force_versions(kb, lambda a: "https://hub.example/" + a.path)
+    memo: dict = {}
+    assert ical.calendar(kb, entries, memo) == make(kb) == ical.calendar(kb, entries, memo)
+    made = []
+    real = ical._event
+    monkeypatch.setattr(ical, "_event", lambda kb, entry: made.append(entry.article.number) or real(kb, entry))
+    changed = dataclasses.replace(entries[0], version=dataclasses.replace(entries[0].version))
+    ical.calendar(kb, [changed, *entries[1:]], memo)
+    assert made == [entries[0].article.number]

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import copy_project, run_kb, run_mkdocs
 from test_versions import ARTICLE as FIXTURE_ARTICLE, URL as FIXTURE_URL
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected/"
 PAGES = ["", ARTICLE, ARTICLE + "v1.0/", "reviews/", "tags/"]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs the benchmark end to end
 
 
 def test_benchmark_runs_at_tiny_size(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from test_site import ARTICLE, TITLE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_reader_sees_title_tables_body_and_contact(built, serve, page):

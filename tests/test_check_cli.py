@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import copy_project, run_kb, run_mkdocs
 from test_rules import CASES, article_text
 
@@ -27,6 +29,7 @@ def problem_lines(output: str) -> set[str]:
     return {line.strip() for line in output.splitlines() if PROBLEM_LINE.match(line.strip())}
 
 
+@pytest.mark.slow  # builds a whole site
 def test_good_cases_pass_both(tmp_path):
     project = project_with(tmp_path, [c for c in CASES if not c["expect"]])
     checked = run_kb(project, "check", "--strict")
@@ -35,6 +38,7 @@ def test_good_cases_pass_both(tmp_path):
     assert built.returncode == 0, built.stderr
 
 
+@pytest.mark.slow  # builds a whole site
 def test_kb_check_and_strict_build_report_the_same_findings(tmp_path):
     project = project_with(tmp_path, CASES)
     checked = run_kb(project, "check")
@@ -56,6 +60,7 @@ def problem_lines_any(output: str) -> set[str]:
     return found
 
 
+@pytest.mark.slow  # builds a whole site
 def test_overdue_is_a_warning_that_strict_turns_into_a_failure(tmp_path):
     case = next(c for c in CASES if c["case"] == "review overdue")
     project = project_with(tmp_path, [case])
@@ -79,6 +84,7 @@ def test_json_output_lists_every_finding(tmp_path):
     assert all({"path", "line", "field", "message", "severity", "value"} <= set(p) for p in report["problems"])
 
 
+@pytest.mark.slow  # builds a whole site
 def test_a_bad_policy_value_is_a_clear_error(tmp_path):
     project = project_with(tmp_path, CASES[:1])
     config = project / "mkdocs.yml"

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT
 from kb import settings
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLE = "/apple-icloud/65.043-emails-to-icloud-rejected/"
 RECIPIENT = "icloudadmin@apple.com"

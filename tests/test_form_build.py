@@ -13,6 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project, run_mkdocs
 from kb.rejections import load_rejections
 
+pytestmark = pytest.mark.slow  # builds whole sites
+
 ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected.md"
 PAGE = "apple-icloud/65.043-emails-to-icloud-rejected/index.html"
 LABELS = ["Company name", "Email domain", "Mail server IP addresses", "SMTP errors", "Description", "When it started"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -81,6 +82,7 @@ yaml_values = st.recursive(
     max_leaves=10)
 
 
+@pytest.mark.slow  # test_mangled_front_matter_only_yields_findings keeps the property in the quick loop
 @settings(max_examples=300, deadline=None)
 @given(dc=st.dictionaries(st.sampled_from(["number", "name", "version", "status", "author", "approval",
                                            "approval_date", "review_date", "abstract", "scope", "audience",

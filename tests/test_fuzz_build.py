@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import copy_project, run_kb, run_mkdocs
 from test_rules import CASES
 
+pytestmark = pytest.mark.slow  # builds mutated KBs
+
 EXAMPLES = int(os.environ.get("KB_FUZZ_EXAMPLES", "6"))
 AUTHORS = "neil:\n  name: Neil Tancock\n  team: IT Services\n  email: neil@example.com\n"
 NOISE = list(':-"\'[]{},#&*!|>%@`\t\n 0123456789.<>\\\x00\u202e\ufeffé')

@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 
 from conftest import copy_project, run_kb, run_mkdocs
 
+pytestmark = pytest.mark.slow  # builds hostile KBs
+
 HOSTILE = {
     "name": "<script>alert('name')</script> Hostile name",
     "abstract": "<img src=x onerror=alert('abstract')> abstract",

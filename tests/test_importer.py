@@ -276,6 +276,7 @@ def test_missing_rows_are_reported_and_a_change_row_written_from_the_approval(tm
         {"date": date(2026, 8, 12), "author": "neil", "version": "1.0", "change": "Approved"}]
 
 
+@pytest.mark.slow  # the quick loop keeps --force re-import in tests/test_importer_books.py
 def test_duplicate_number_refused_then_replaced_with_force(tmp_path):
     project = copy_project(tmp_path / "kb", with_docs=True)
     existing = project / "docs" / "apple-icloud" / "65.043-emails-to-icloud-rejected.md"

@@ -302,6 +302,7 @@ def test_a_300_page_book_zip_imports_whole(tmp_path):
     assert "(92.298-generated-procedure-298.md#steps)" in last
 
 
+@pytest.mark.slow  # the quick loop keeps the Markdown-editor export and the book ZIP
 def test_chapter_zip_with_a_markdown_editor_page(tmp_path):
     """A chapter's ZIP: its pages go into a section of the book; a Markdown-editor page is imported from its
     `markdown` (what its author wrote), references and images included."""
@@ -338,6 +339,7 @@ def test_chapter_zip_with_a_markdown_editor_page(tmp_path):
     assert run_kb(project, "check", "--strict").returncode == 0
 
 
+@pytest.mark.slow  # the quick loop keeps the in-place --force re-import
 def test_force_reimport_of_a_changed_book_rewrites_only_what_changed(tmp_path):
     import json
     import zipfile

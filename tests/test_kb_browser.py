@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, copy_project, run_mkdocs
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected/"
 TITLE = "65.043 Emails being sent to icloud.com addresses being rejected"

@@ -16,6 +16,8 @@ from conftest import ROOT, TODAY, run_mkdocs
 from fixture_kb import ARTICLES, INTERNAL_NUMBERS, PUBLIC_NUMBERS, SECRET, make_fixture_kb
 from test_kb_browser import type_search
 
+pytestmark = pytest.mark.slow  # builds the fixture KB and the repository KB
+
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> dict[str, Path]:

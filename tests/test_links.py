@@ -10,6 +10,8 @@ import pytest
 
 from conftest import BIN
 
+pytestmark = pytest.mark.slow  # builds whole sites and crawls them
+
 RC = Path(__file__).with_name("linkcheckerrc")
 NOFOLLOW = '<meta name="robots" content="noindex, nofollow">'
 

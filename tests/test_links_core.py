@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import copy_project, run_kb, run_mkdocs
 from kb.links import linked_pages, relocate
 from test_rules import CASES
@@ -42,6 +44,7 @@ def project_with_link(tmp_path, target_audience: str):
     return project
 
 
+@pytest.mark.slow  # builds a whole site
 def test_a_revised_article_keeps_working_links(tmp_path):
     project = project_with_link(tmp_path, "public")
     assert run_kb(project, "revise", "10.001", "--change", "x", "--author", "neil").returncode == 0
@@ -80,6 +83,7 @@ def test_linked_pages_in_raw_html():
     assert not [line for _, line in found if line > 2]  # code is no link
 
 
+@pytest.mark.slow  # the quick loop keeps the Markdown link case and raw-HTML link finding
 def test_a_raw_html_link_from_a_public_article_to_an_internal_one_is_an_error(tmp_path):
     project = project_with_link(tmp_path, "internal")
     article = project / "docs" / "it" / "10.001-reset.md"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_form_browser import ARTICLE, SUBJECT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VALID = {"Company name": "Safeharbour Support", "Email domain": "safeharboursupport.com",
          "Mail server IP addresses": "81.2.69.142", "SMTP errors": "554 5.7.1 [CS01] rejected",

@@ -12,6 +12,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import BIN, ROOT, TODAY, copy_project, run_kb
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites with PDFs
 
 ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected/"
 TITLE = "65.043 Emails being sent to icloud.com addresses being rejected"

@@ -12,6 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from conftest import BIN, ROOT, TODAY, copy_project, run_mkdocs
+import pytest
+
+pytestmark = pytest.mark.slow  # builds whole sites twice
 
 
 def files_of(site: Path) -> dict[str, bytes]:

@@ -8,6 +8,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, copy_project, run_mkdocs
+import pytest
+
+pytestmark = pytest.mark.slow  # builds whole sites
 
 ARTICLE = "apple-icloud/65.043-emails-to-icloud-rejected/index.html"
 TITLE = "65.043 Emails being sent to icloud.com addresses being rejected"

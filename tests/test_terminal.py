@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from conftest import ROOT, copy_project, run_kb
 from kb.problems import Problem
 from kb.terminal import json_text, printable
@@ -54,6 +56,7 @@ def test_kb_list_reviews_and_check_print_no_control_character(tmp_path):
             assert not any(line.startswith("10.999") for line in out.splitlines()), (args, out)
 
 
+@pytest.mark.slow  # kb import prints through the same escaping the quick loop checks on list, reviews and check
 def test_kb_import_messages_print_no_control_character(tmp_path):
     project = copy_project(tmp_path / "kb", with_docs=False)
     export = tmp_path / "\x1b[2Jexport\r\nforged: imported.html"

@@ -40,6 +40,7 @@ def build(project: Path, site: Path, audience: str, today: str) -> Path:
     return site
 
 
+@pytest.mark.slow  # builds both sites twice; tests/test_versions_unit.py covers revise and approve in process
 def test_revise_then_approve_cycle(project, tmp_path):
     before = (project / ARTICLE).read_text()
     revised = run_kb(project, "revise", "10.001", "--change", "Cover MFA resets", "--author", "neil",
@@ -100,6 +101,7 @@ def test_revise_then_approve_cycle(project, tmp_path):
         assert (site / "kb" / "10.001" / "v1.0" / "index.html").exists()
 
 
+@pytest.mark.slow  # the kb command around them; tests/test_versions_unit.py checks each refusal in process
 def test_refusals(project):
     unknown = run_kb(project, "revise", "99.999", "--change", "x", "--author", "neil")
     assert unknown.returncode == 1 and "no article numbered '99.999'" in unknown.stderr

@@ -192,7 +192,11 @@ def test_every_pdf_is_tagged_to_pdf_ua_1(sites):
 LIGHTHOUSE_PAGES = {"article": ("public", ARTICLE), "home": ("public", ""), "dashboard": ("internal", "reviews/")}
 # The internal KB tells robots not to index it (issue 13): on its pages that one SEO audit is meant to fail.
 INTERNAL_ONLY_SKIPPED = ["is-crawlable"]
-RUNS = 3  # mobile performance is compared on medians: single runs vary by a few points on a shared machine
+# Mobile performance is compared on medians of three interleaved runs, on the article (the page where the KB adds
+# most: its tables, banners and form). The home page and the dashboard get one run each for their full marks and
+# render-blocking files, which do not vary; their performance was measured against plain Material when the
+# pages were made lean (README, Validators), and three runs each would add two minutes to every `make test`.
+RUNS = {"article": 3, "home": 1, "dashboard": 1}
 # Lighthouse's simulated timings include the CPU time it observes: on a loaded machine the same page's score moves
 # by about five points from run to run, so the medians are compared within that. What the KB itself adds to the
 # critical path is checked exactly: no resource blocks the first paint but Material's own and the house styles.
@@ -225,7 +229,7 @@ def test_lighthouse_full_marks_and_no_slower_than_plain_material(name, sites, pl
     audience, path = LIGHTHOUSE_PAGES[name]
     skip = INTERNAL_ONLY_SKIPPED if audience == "internal" else []
     ours, theirs = [], []
-    for run in range(RUNS):  # interleaved, so both see the same load
+    for run in range(RUNS[name]):  # interleaved, so both see the same load
         ours.append(lighthouse(f"{serve(sites[audience])}/{path}", tmp_path / f"ours-{run}.json", skip))
         theirs.append(lighthouse(f"{serve(plain)}/lighthouse/{name}/", tmp_path / f"plain-{run}.json", skip))
     print(f"{name}: ours {ours}, plain {theirs}")
@@ -233,6 +237,8 @@ def test_lighthouse_full_marks_and_no_slower_than_plain_material(name, sites, pl
         assert scores["failed"] == [], scores["failed"]
         assert (scores["accessibility"], scores["best-practices"], scores["seo"]) == (100, 100, 100), scores
         assert scores["blocking"] - theirs[0]["blocking"] <= HOUSE_STYLES[name], scores["blocking"]
+    if RUNS[name] < 3:
+        return
     ours_performance = statistics.median(s["performance"] for s in ours)
     plain_performance = statistics.median(s["performance"] for s in theirs)
     assert ours_performance >= plain_performance - NOISE, (ours, theirs)

@@ -85,8 +85,10 @@ class KnowledgeBaseBuild:
         return env
 
     def _on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-        """The KB's templates escape what they print; PDFs are printed with the same environment."""
+        """The KB's templates escape what they print; navigation items are rendered once, not on every page;
+        PDFs are printed with the same environment."""
         env = templating.autoescaped(env)
+        env.globals["kb_nav_item"] = navigation.RenderedItems()  # overrides/partials/nav-item.html
         if self.pdfs is not None:
             self.pdfs.env = env
         return env

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -199,7 +200,7 @@ def check_public_links(kb: KnowledgeBase) -> list[Problem]:
         if article.audience != "public":
             continue
         reported: set[tuple[str, int]] = set()  # one finding per linked article and line
-        for target_path, line in links.linked_pages(article.body, article.path, kb.settings.directory_urls):
+        for target_path, line in _page_links(article.body, article.path, kb.settings.directory_urls):
             target = kb.by_path(target_path) or (kb.by_number(target_path.removeprefix("kb/"))
                                                  if target_path.startswith("kb/") else None)
             if target is not None and target.audience != "public" and (target.path, line) not in reported:
@@ -209,6 +210,11 @@ def check_public_links(kb: KnowledgeBase) -> list[Problem]:
                                    "hub cannot show it; link to a public article or make that one public",
                                    value=target.path))
     return out
+
+
+@functools.lru_cache(maxsize=8192)  # `mkdocs serve` loads the KB on every rebuild: unchanged bodies are not parsed again
+def _page_links(body: str, path: str, directory_urls: bool) -> tuple[tuple[str, int], ...]:
+    return tuple(links.linked_pages(body, path, directory_urls))
 
 
 def _markdown_files(docs_dir: Path, problems: list[Problem]) -> Iterator[tuple[str, str]]:

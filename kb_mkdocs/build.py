@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,7 @@ class KnowledgeBaseBuild:
     site: SiteAddress = field(default_factory=SiteAddress)
     pages: KbPages = field(default_factory=KbPages)
     forms: Forms = field(default_factory=Forms)
+    templates: Environment | None = None  # the theme's, for the KB's own templates outside a page's rendering
     pdfs: Printing | None = None  # only when this build makes PDFs
     serving: Serving | None = None  # only under `mkdocs serve --dirty` (make serve): kept between rebuilds
 
@@ -69,7 +71,10 @@ class KnowledgeBaseBuild:
     def _on_config_kb(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the whole KB once per build; errors abort it with every finding listed."""
         self._start(config)
-        self.forms = Forms.configure(config, self.kb.settings.rejection_codes)
+        self.templates = templating.autoescaped(config.theme.get_env())
+        if self.serving is not None:
+            self.templates.bytecode_cache = self.serving.templates  # compiled once, not on every rebuild
+        self.forms = Forms.configure(config, self.kb.settings.rejection_codes, self.templates)
         self.pdfs = Printing.configure(self.audience)
         self.pages = KbPages()
         self.pages.configure_offline(config)
@@ -107,6 +112,7 @@ class KnowledgeBaseBuild:
                              self.serving.events if self.serving is not None else None)
         self.site.add_robots_txt(files, config, self.audience)
         if self.serving is not None:
+            self.serving.keep_written(files, config)
             self.serving.mark_stale(files, config, self.kb, self.served)
         return files
 
@@ -216,7 +222,7 @@ class KnowledgeBaseBuild:
 
     def _serve_versions(self, files: Files, config: MkDocsConfig) -> None:
         """Each article's address serves the version this audience sees; /kb/<number>/ redirects to it."""
-        redirect = templating.autoescaped(config.theme.get_env()).get_template("kb/redirect.html")
+        redirect = self.templates.get_template("kb/redirect.html")
         for article in self.kb.articles:
             file = files.get_file_from_path(article.path)
             if file is None:
@@ -236,9 +242,10 @@ class KnowledgeBaseBuild:
 
     def _withhold(self, files: Files, config: MkDocsConfig) -> None:
         """Plain pages, and files no published page uses, that this audience may not see."""
-        docs = Path(config.docs_dir).resolve()  # theme and generated files are none of the KB's to withhold
-        sources = {f.src_uri: f for f in files
-                   if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(docs)}
+        # theme and generated files are none of the KB's to withhold (MkDocs names the docs' files by docs_dir;
+        # a symlink leading out of docs/ is an error of its own: kb/boundary.py)
+        docs = os.path.join(os.path.abspath(config.docs_dir), "")
+        sources = {f.src_uri: f for f in files if f.abs_src_path and f.abs_src_path.startswith(docs)}
         named = [config.theme.get("logo") or "", config.theme.get("favicon") or "", *config.extra_css,
                  *(getattr(script, "path", script) for script in config.extra_javascript)]
         for path in publication.withheld(self.kb, self.audience, sources, named):

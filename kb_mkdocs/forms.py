@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from kb import forms, rejections, templating
+from kb import forms, rejections
 
 EXTENSION = "kb.form_block"
 TEMPLATE = "partials/kb/form.html"
@@ -28,12 +29,13 @@ class Forms:
     codes: list[rejections.Rejection] = field(default_factory=list)
 
     @classmethod
-    def configure(cls, config: MkDocsConfig, codes_file: Path | None) -> Forms:
-        """Give the form block its renderer, with the rejection codes its hints explain."""
+    def configure(cls, config: MkDocsConfig, codes_file: Path | None, env: Environment) -> Forms:
+        """Give the form block its renderer, with the rejection codes its hints explain (`env`: the theme's
+        templates, autoescaped as kb.templating says)."""
         if EXTENSION not in config.markdown_extensions:
             raise PluginError(f"hooks/kb_hooks.py: add {EXTENSION} to markdown_extensions in mkdocs.yml")
         built = cls(_rejection_codes(codes_file))
-        template = templating.autoescaped(config.theme.get_env()).get_template(TEMPLATE)
+        template = env.get_template(TEMPLATE)
         hints = [code.as_hint() for code in built.codes]
 
         def render(form: forms.Form, form_id: str) -> str:
@@ -41,7 +43,7 @@ class Forms:
 
         config.mdx_configs.setdefault(EXTENSION, {})["render"] = render
         if CODES_EXTENSION in config.markdown_extensions:
-            table = templating.autoescaped(config.theme.get_env()).get_template(CODES_TEMPLATE)
+            table = env.get_template(CODES_TEMPLATE)
             config.mdx_configs.setdefault(CODES_EXTENSION, {})["render"] = lambda: table.render(codes=built.codes)
         return built
 

@@ -4,10 +4,12 @@ A dirty build renders only the pages MkDocs counts as modified (File.is_modified
 than its source). An edit to one article shows on more pages than its own, so before MkDocs renders, every
 page that shows the article's data is made to count as modified too (its output's time is set to 0):
 - the article's other versions (each lists every version and compares itself with the one before);
-- every page that is not an article (the home page's lists, the tags page, book index pages);
+- the pages that list every article: the home page, the review dashboard, any page with a tags listing (other
+  pages that are not articles, such as a book's index, show articles only in navigation);
 - the pages of its book, when its title or status changed (navigation shows them);
 - every page, when a page was added or removed, or anything else changed (mkdocs.yml, the theme, assets).
-The review dashboard, the calendar, the catalogue and the redirects are generated files, rewritten each build.
+The review dashboard, the calendar, the catalogue and the redirects are generated files, made again each build
+and written only when their content changed.
 
 Pages MkDocs skips are never read, yet other pages need them: navigation their titles, the tags page their
 tags, search their text. Each page read is kept (its source, metadata, HTML and search entries) and handed back
@@ -27,11 +29,14 @@ from typing import Any
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from kb.corpus import FileReading, KnowledgeBase
 from kb.model import Article, article_path_of_archive
+from kb_mkdocs.pages import REVIEWS_PAGE
+
+HOME_PAGES = ("index.md", "README.md")  # MkDocs' home page, at the top of docs/
 
 Signature = tuple[int, int]  # a file's mtime (ns) and size
 
@@ -60,6 +65,7 @@ class Serving:
     readings: dict[tuple[str, str], FileReading] = field(default_factory=dict)  # kb.corpus.load's memo
     events: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # kb.ical.calendar's memo
     templates: _CompiledTemplates = field(default_factory=lambda: _CompiledTemplates())
+    written: dict[str, bytes] = field(default_factory=dict)  # generated file -> what was last written of it
 
     def mark_stale(self, files: Files, config: MkDocsConfig, kb: KnowledgeBase,
                    served: dict[str, Article]) -> set[str] | None:
@@ -80,13 +86,36 @@ class Serving:
             # the theme or an asset
             stale = set(self.order)
         else:
-            stale = _dependents(edited, kb, previous, shown, self.order)
+            stale = _dependents(edited, kb, previous, shown, self.order, self._listings(config))
         for file in files.documentation_pages():
             if file.src_uri in stale and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, ns=(0, 0))
         logging.getLogger("mkdocs.plugins.kb").info(f"Serve: {len(edited)} file(s) changed, "
                                                     f"{len(stale)} of {len(self.order)} page(s) to render")
         return stale
+
+    def keep_written(self, files: Files, config: MkDocsConfig) -> None:
+        """A generated file whose content is what an earlier rebuild wrote is served from that copy, not written
+        again: MkDocs writes every generated file on every build, a thousand /kb/<number>/ redirects at 1,000
+        articles, whatever the edit."""
+        for file in list(files):
+            if file.generated_by is None or file.abs_src_path is not None or file.is_documentation_page():
+                continue
+            content = file.content_bytes
+            if self.written.get(file.src_uri) == content and os.path.isfile(file.abs_dest_path):
+                # backed by the copy in the site: MkDocs counts it unmodified and leaves it
+                files.remove(file)
+                files.append(File.generated(config, file.src_uri, abs_src_path=file.abs_dest_path,
+                                            inclusion=file.inclusion))
+            else:
+                self.written[file.src_uri] = content
+
+    def _listings(self, config: MkDocsConfig) -> set[str]:
+        """The pages that list every article: the home page, the review dashboard, tag listings."""
+        tags = config.plugins.get("material/tags")
+        directive = f"<!-- {tags.config.listings_directive}" if tags is not None and tags.config.enabled else None
+        return {path for path in self.order if path in HOME_PAGES or path == REVIEWS_PAGE or (
+            directive is not None and path in self.snapshots and directive in self.snapshots[path].markdown)}
 
     def read(self, page: Page, markdown: str) -> None:
         """Keep a page's source and metadata as MkDocs read them (before the page_markdown event)."""
@@ -170,9 +199,10 @@ def _shown(kb: KnowledgeBase, article: Article) -> tuple[Any, ...]:
 
 
 def _dependents(edited: set[str], kb: KnowledgeBase, previous: dict[str, tuple[Any, ...]],
-                shown: dict[str, tuple[Any, ...]], order: list[str]) -> set[str]:
-    """The pages that show data of the edited articles."""
-    stale = set(edited) | {path for path in order if path not in shown}  # the home page, tags, book indexes
+                shown: dict[str, tuple[Any, ...]], order: list[str], listings: set[str]) -> set[str]:
+    """The pages that show data of the edited articles. A page that is not an article shows none but in
+    navigation (their titles and status: below), unless it lists them all (`listings`)."""
+    stale = set(edited) | listings
     for path in edited:
         owner = kb.by_path(article_path_of_archive(path)) or kb.by_path(path)
         if owner is not None:

@@ -5,7 +5,7 @@ STAMP    := $(VENV)/.installed
 PYTHON   ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build publish offline test bench chromium pdf-libs clean lock audit validators validator-debs
+.PHONY: install serve build publish offline test quick bench chromium pdf-libs clean lock audit validators validator-debs
 
 install: $(STAMP)
 
@@ -75,6 +75,11 @@ node_modules/.installed: package.json package-lock.json | validator-debs
 
 test: install chromium pdf-libs validators
 	$(VENV)/bin/pytest -q
+
+# The quick loop: everything but what builds whole sites, drives Chromium or runs the validators (marker `slow`),
+# on every core (pytest-xdist).
+quick: install
+	$(VENV)/bin/pytest -q -m "not slow" -n auto
 
 # Benchmarks (benchmarks/bench.py): KB build against plain Material, kb check, PDFs, memory, mkdocs serve.
 # make bench N=1000 REPEAT=3; SIZES=300,1000,3000 adds the growth table.

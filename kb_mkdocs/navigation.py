@@ -116,13 +116,8 @@ class RenderedItems:
         item = (id(nav_item), path, level, None if isinstance(parent, Undefined) else id(parent))
         if start[:len(folder)] == folder:
             return (*item, "inside", start)  # links into the page's own folder: relative to the whole address
-        common = 0
-        for mine, theirs in zip(start, folder):
-            if mine != theirs:
-                break
-            common += 1
-        # every link is "../" for each part of the page's folder past `common`, then its own parts past it
-        return (*item, "outside", len(start), common)
+        # every link is "../" for each part of the page's folder past the shared ones, then its own parts past them
+        return (*item, "outside", len(start), _shared_length(start, folder))
 
 
 def _shared_folder(item: Any) -> tuple[str, ...] | None:
@@ -135,16 +130,18 @@ def _shared_folder(item: Any) -> tuple[str, ...] | None:
         if not url or posixpath.normpath(url).startswith(".."):
             return None
         parts = _url_parts(url)
-        if shared is None:
-            shared = parts
-        else:
-            common = 0
-            for mine, theirs in zip(shared, parts):
-                if mine != theirs:
-                    break
-                common += 1
-            shared = shared[:common]
+        shared = parts if shared is None else shared[:_shared_length(shared, parts)]
     return shared if shared is not None else ()
+
+
+def _shared_length(one: tuple[str, ...], other: tuple[str, ...]) -> int:
+    """How many leading parts two URLs share."""
+    shared = 0
+    for mine, theirs in zip(one, other):
+        if mine != theirs:
+            break
+        shared += 1
+    return shared
 
 
 def _urls(item: Any) -> list[str]:

@@ -411,16 +411,19 @@ def targets_table(results: list[SizeResult]) -> str:
     ratio, cpu_ratio = _median(kb_ratios(at1000)), _median(kb_ratios(at1000, "cpu"))
     search, cpu_search = (_median(kb_ratios(at1000, what, "plain_search")) for what in ("wall", "cpu"))
     mark = lambda ok: "met" if ok else "**not met**"  # noqa: E731
-    rows = ["\n### Targets (judged on CPU time)\n", "| target | CPU time | | wall time |", "|---|---|---|---|",
+    rows = ["\n### Targets (judged on CPU time; make serve on wall time)\n", "| target | CPU time | | wall time |",
+            "|---|---|---|---|",
             f"| internal build ≤ 1.10 × plain Material, same plugins and extensions (N = {at1000.n}) "
             f"| {cpu_ratio:.3f}× | {mark(cpu_ratio <= 1.10)} | {ratio:.3f}× |",
             f"| internal build ≤ 1.25 × plain Material, search only (N = {at1000.n}) "
             f"| {cpu_search:.3f}× | {mark(cpu_search <= 1.25)} | {search:.3f}× |"]
     serve = at1000.serve.get("make serve")
     if isinstance(serve, dict):
+        # judged on what the author waits for, the wall time; the server's CPU time is shown beside it
         cpu = max(serve.get("edit1_cpu_s", float("inf")), serve.get("edit2_cpu_s", float("inf")))
+        shown = max(serve["edit1_s"], serve["edit2_s"])
         rows.append(f"| make serve shows an edit in < 3 s (N = {at1000.n}; article, home and other version) "
-                    f"| {cpu:.1f} s | {mark(cpu < 3.0)} | {serve['edit1_s']:.1f} s, {serve['edit2_s']:.1f} s |")
+                    f"| {cpu:.1f} s | {mark(shown < 3.0)} | {serve['edit1_s']:.1f} s, {serve['edit2_s']:.1f} s |")
     if "publish_cold" not in at1000.runs:
         return "\n".join(rows)
     check = _median([x.wall for x in at1000.runs["check"]]) * 1000 / at1000.n

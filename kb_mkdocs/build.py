@@ -139,7 +139,7 @@ class KnowledgeBaseBuild:
         """An article's metadata is its front matter; its title is its number and name; archived versions stay
         out of search and off the Tags page. The home page lists books, reviews due and recent changes."""
         if self.serving is not None:
-            self.serving.read(page, markdown)
+            self.serving.read(page, markdown, config)
         article = self.served.get(page.file.src_uri)
         if article is not None:
             _article_meta(page, article)

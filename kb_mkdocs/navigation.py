@@ -1,5 +1,6 @@
-"""Books in navigation: each takes its title from its index page and its order from the index's `order:`;
-archived versions (and folders left empty) stay out."""
+"""Navigation: books take their title from their index page and their order from the index's `order:`, archived
+versions (and folders left empty) stay out; and each item is rendered once for all the pages it looks the same on
+(RenderedItems)."""
 
 from __future__ import annotations
 
@@ -125,10 +126,13 @@ def _shared_folder(item: Any) -> tuple[str, ...] | None:
     relative in a way a page's address alone does not settle (a link starting with ../, or none at all)."""
     shared: tuple[str, ...] | None = None
     for url in _urls(item):
-        if urlsplit(url).scheme or urlsplit(url).netloc or url.startswith(("/", "#")):
-            continue  # printed as written on every page
         if not url or posixpath.normpath(url).startswith(".."):
             return None
+        address = urlsplit(url)
+        if address.scheme or address.netloc or url.startswith(("/", "#")):
+            # MkDocs' url filter prints these as written on every page (mkdocs.utils._get_norm_url; unlike
+            # kb.links.is_relative, it reads a URL with no path, "?q", relative to the page)
+            continue
         parts = _url_parts(url)
         shared = parts if shared is None else shared[:_shared_length(shared, parts)]
     return shared if shared is not None else ()

@@ -72,6 +72,11 @@ class KbPages:
         if page.is_homepage:
             page.meta.setdefault("template", HOME_TEMPLATE)
 
+    @staticmethod
+    def lists_every_article(page: Page) -> bool:
+        """The pages whose listings show every article: the home page and the review dashboard."""
+        return page.is_homepage or page.file.src_uri == REVIEWS_PAGE
+
     def context(self, page: Page, kb: KnowledgeBase, audience: str) -> dict[str, Any]:
         """The dashboard's rows (kb_reviews), or the home page's books, reviews due and recent changes (kb_home)."""
         internal = audience == "internal"

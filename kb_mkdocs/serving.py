@@ -34,9 +34,7 @@ from mkdocs.structure.pages import Page
 
 from kb.corpus import FileReading, KnowledgeBase
 from kb.model import Article, article_path_of_archive
-from kb_mkdocs.pages import REVIEWS_PAGE
-
-HOME_PAGES = ("index.md", "README.md")  # MkDocs' home page, at the top of docs/
+from kb_mkdocs.pages import KbPages
 
 Signature = tuple[int, int]  # a file's mtime (ns) and size
 
@@ -47,6 +45,7 @@ class PageSnapshot:
 
     markdown: str  # its source, before the page_markdown event
     meta: dict[str, Any]  # its metadata, before the page_markdown event
+    lists_every_article: bool = False  # the home page, the review dashboard, a tags listing
     content: str | None = None
     toc: Any = None
     title_from_render: str | None = None
@@ -86,7 +85,8 @@ class Serving:
             # the theme or an asset
             stale = set(self.order)
         else:
-            stale = _dependents(edited, kb, previous, shown, self.order, self._listings(config))
+            listings = {path for path, snapshot in self.snapshots.items() if snapshot.lists_every_article}
+            stale = _dependents(edited, kb, previous, shown, self.order, listings)
         for file in files.documentation_pages():
             if file.src_uri in stale and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, ns=(0, 0))
@@ -110,18 +110,15 @@ class Serving:
             else:
                 self.written[file.src_uri] = content
 
-    def _listings(self, config: MkDocsConfig) -> set[str]:
-        """The pages that list every article: the home page, the review dashboard, tag listings."""
-        tags = config.plugins.get("material/tags")
-        directive = f"<!-- {tags.config.listings_directive}" if tags is not None and tags.config.enabled else None
-        return {path for path in self.order if path in HOME_PAGES or path == REVIEWS_PAGE or (
-            directive is not None and path in self.snapshots and directive in self.snapshots[path].markdown)}
-
-    def read(self, page: Page, markdown: str) -> None:
-        """Keep a page's source and metadata as MkDocs read them (before the page_markdown event)."""
+    def read(self, page: Page, markdown: str, config: MkDocsConfig) -> None:
+        """Keep a page's source and metadata as MkDocs read them (before the page_markdown event), and whether
+        it lists every article (then every edit shows on it)."""
         if page.content is not None:
             return  # a stand-in: its page_markdown event replayed
-        self.snapshots[page.file.src_uri] = PageSnapshot(markdown, copy.deepcopy(page.meta))
+        tags = config.plugins.get("material/tags")
+        listing = tags is not None and tags.config.enabled and f"<!-- {tags.config.listings_directive}" in markdown
+        self.snapshots[page.file.src_uri] = PageSnapshot(markdown, copy.deepcopy(page.meta),
+                                                         listing or KbPages.lists_every_article(page))
 
     def rendered(self, page: Page, search_entries: list[dict[str, Any]] | None) -> None:
         """Keep a page's HTML, contents and search entries once the theme has its context."""

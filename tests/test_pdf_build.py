@@ -8,11 +8,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from conftest import BIN, ROOT, TODAY, copy_project, run_kb
-import pytest
 
 pytestmark = pytest.mark.slow  # builds sites with PDFs
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, copy_project, run_mkdocs
-import pytest
 
 pytestmark = pytest.mark.slow  # builds whole sites
 
